@@ -1,0 +1,99 @@
+import DequeModule
+import NIOCore
+import RotorModel
+import RotorWire
+
+/// One call on its way out: the request and where its outcome goes.
+struct OutboundCall {
+    var request: ClientRequest
+    var deadline: NIODeadline
+    var promise: EventLoopPromise<ClientResponse>
+}
+
+/// The client end of one connection. Calls are pipelined: each is written at
+/// once with the next sequence id and its reply is matched by order and
+/// checked by sequence id. A call abandoned by its deadline keeps its place,
+/// and its late reply is read and dropped, so the stream stays in sync.
+/// Anything unexpected (bad frame, wrong seqid) closes the connection and
+/// fails every call still waiting on it.
+final class ClientCallHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = OutboundCall
+    typealias OutboundOut = ByteBuffer
+
+    private struct InFlight {
+        var method: ClientRequest.Method
+        var seqid: Int32
+        /// nil once the deadline fired: the reply is still read, then dropped.
+        var promise: EventLoopPromise<ClientResponse>?
+        var timer: Scheduled<Void>?
+    }
+
+    private let codec = ThriftMessageCodec()
+    private var inFlight: Deque<InFlight> = []
+    private var nextSeqid: Int32 = 1
+    private let endpoint: String
+
+    init(endpoint: String) { self.endpoint = endpoint }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let call = unwrapOutboundIn(data)
+        let seqid = nextSeqid
+        nextSeqid = nextSeqid == Int32.max ? 1 : nextSeqid + 1
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        codec.encodeCall(call.request, seqid: seqid, into: &buffer)
+        var entry = InFlight(method: call.request.method, seqid: seqid, promise: call.promise, timer: nil)
+        if call.deadline != .distantFuture {
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            entry.timer = context.eventLoop.scheduleTask(deadline: call.deadline) { handler.value.expire(seqid: seqid) }
+        }
+        inFlight.append(entry)
+        context.write(wrapOutboundOut(buffer), promise: promise)
+    }
+
+    /// The deadline of call `seqid` passed: its caller learns TIMEOUT now.
+    private func expire(seqid: Int32) {
+        guard let index = inFlight.firstIndex(where: { $0.seqid == seqid }), let promise = inFlight[index].promise else { return }
+        inFlight[index].promise = nil
+        promise.fail(KVError.timeout("no reply from \(endpoint) before the deadline; a write may or may not have applied"))
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        guard let call = inFlight.popFirst() else {
+            fail(context, KVError.internalError("\(endpoint) sent a reply nobody asked for"))
+            return
+        }
+        call.timer?.cancel()
+        do throws(WireError) {
+            let outcome = try codec.decodeReply(frame, method: call.method, seqid: call.seqid)
+            call.promise?.completeWith(outcome.mapError { $0 as any Error })
+        } catch .applicationException(let type, let message) {
+            call.promise?.fail(KVError.internalError("\(endpoint) rejected the call (TApplicationException \(type)): \(message)"))
+        } catch {
+            call.promise?.fail(KVError.internalError("\(endpoint) sent a reply that does not match the call: \(error)"))
+            fail(context, KVError.unavailable("connection to \(endpoint) closed after a bad reply"))
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failAll(KVError.unavailable("connection to \(endpoint) lost before the reply; a write may or may not have applied"))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        fail(context, KVError.unavailable("connection to \(endpoint) failed: \(error)"))
+    }
+
+    private func fail(_ context: ChannelHandlerContext, _ error: KVError) {
+        failAll(error)
+        context.close(promise: nil)
+    }
+
+    private func failAll(_ error: KVError) {
+        while let call = inFlight.popFirst() {
+            call.timer?.cancel()
+            call.promise?.fail(error)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import RotorModel
+
+/// How a `RotorKVClient` connects, retries and waits.
+public struct ClientConfiguration: Sendable {
+    /// Replicas to talk to; any one will do, the client follows leader hints.
+    public var endpoints: [Endpoint]
+    /// How long one call may take, retries included, unless the call says otherwise.
+    public var defaultTimeout: Duration
+    /// How long to wait for a TCP connection before trying the next endpoint.
+    public var connectTimeout: Duration
+    /// Connections per endpoint; calls are spread over them round-robin and pipelined.
+    public var connectionsPerEndpoint: Int
+    /// The largest reply frame accepted.
+    public var maxFrameBytes: Int
+    /// First and largest pause between retries of a call (exponential, with jitter).
+    public var initialBackoff: Duration
+    public var maxBackoff: Duration
+    /// Identifies this client's writes for exactly-once application; random by default.
+    public var clientID: Int64
+
+    public init(endpoints: [Endpoint], defaultTimeout: Duration = .seconds(5), connectTimeout: Duration = .seconds(1),
+                connectionsPerEndpoint: Int = 1, maxFrameBytes: Int = 16 << 20,
+                initialBackoff: Duration = .milliseconds(10), maxBackoff: Duration = .milliseconds(500),
+                clientID: Int64 = Int64.random(in: 1...Int64.max)) {
+        precondition(!endpoints.isEmpty, "a client needs at least one endpoint")
+        precondition(connectionsPerEndpoint >= 1, "connectionsPerEndpoint must be at least 1")
+        self.endpoints = endpoints
+        self.defaultTimeout = defaultTimeout
+        self.connectTimeout = connectTimeout
+        self.connectionsPerEndpoint = connectionsPerEndpoint
+        self.maxFrameBytes = maxFrameBytes
+        self.initialBackoff = initialBackoff
+        self.maxBackoff = maxBackoff
+        self.clientID = clientID
+    }
+}

@@ -1,0 +1,69 @@
+import NIOCore
+import NIOPosix
+import RotorModel
+import RotorWire
+
+/// One TCP connection to one replica, carrying pipelined calls.
+///
+/// `send` is the low-level, allocation-light path (an EventLoopFuture, no
+/// task hops); `RotorKVClient` builds retries and redirects on top, and the
+/// `bench` load generator drives it directly.
+public final class ClientConnection: Sendable {
+    public let endpoint: Endpoint
+    public let channel: any Channel
+
+    private init(endpoint: Endpoint, channel: any Channel) {
+        self.endpoint = endpoint
+        self.channel = channel
+    }
+
+    /// Connects within `timeout`; TCP_NODELAY is on, since every call is a small request waiting for a reply.
+    public static func connect(to endpoint: Endpoint, on group: any EventLoopGroup, timeout: Duration,
+                               maxFrameBytes: Int = FrameDecoder.defaultMaxFrameBytes) -> EventLoopFuture<ClientConnection> {
+        ThriftRuntime.initialize()
+        let description = endpoint.description
+        return ClientBootstrap(group: group)
+            .connectTimeout(timeout.timeAmount)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameBytes: maxFrameBytes)))
+                    try channel.pipeline.syncOperations.addHandler(ClientCallHandler(endpoint: description))
+                }
+            }
+            .connect(host: endpoint.host, port: endpoint.port)
+            .map { ClientConnection(endpoint: endpoint, channel: $0) }
+    }
+
+    public var isActive: Bool { channel.isActive }
+    public var eventLoop: any EventLoop { channel.eventLoop }
+
+    /// Sends one call. The future fails with a `KVError`: the server's own, or
+    /// TIMEOUT at `deadline`, or UNAVAILABLE if the connection is lost.
+    public func send(_ request: ClientRequest, deadline: NIODeadline = .distantFuture) -> EventLoopFuture<ClientResponse> {
+        let promise = channel.eventLoop.makePromise(of: ClientResponse.self)
+        channel.writeAndFlush(OutboundCall(request: request, deadline: deadline, promise: promise)).whenFailure { [endpoint] error in
+            promise.fail(KVError.unavailable("cannot send to \(endpoint): \(error)"))
+        }
+        return promise.futureResult
+    }
+
+    public func close() async {
+        try? await channel.close()
+    }
+}
+
+extension ClientConnection {
+    /// Queues a call without flushing: call `flush()` once for a whole batch.
+    /// Must be called on `eventLoop`; used by load generators that issue many
+    /// calls per event-loop tick.
+    public func sendWithoutFlush(_ request: ClientRequest, deadline: NIODeadline = .distantFuture) -> EventLoopFuture<ClientResponse> {
+        let promise = channel.eventLoop.makePromise(of: ClientResponse.self)
+        channel.write(OutboundCall(request: request, deadline: deadline, promise: promise)).whenFailure { [endpoint] error in
+            promise.fail(KVError.unavailable("cannot send to \(endpoint): \(error)"))
+        }
+        return promise.futureResult
+    }
+
+    public func flush() { channel.flush() }
+}

@@ -1,0 +1,158 @@
+import Atomics
+import NIOCore
+import NIOPosix
+import RotorModel
+
+/// The Swift client of RotorKV: async/await, any number of replicas.
+///
+/// - Every call has a deadline (the call's `timeout`, else the configured
+///   default); retries happen inside it and the caller sees one outcome.
+/// - NOT_LEADER is followed to the hinted leader; UNAVAILABLE, OVERLOADED and
+///   lost connections move on to the next replica after a jittered,
+///   exponential backoff.
+/// - Writes carry (client_id, request_id), assigned here once per call, so a
+///   retried write is applied at most once by the cluster.
+/// - Calls from many tasks share connections and are pipelined.
+///
+/// Errors are always `KVError`: the server's, or TIMEOUT / UNAVAILABLE raised
+/// here. For a write, TIMEOUT and UNAVAILABLE mean the outcome is unknown.
+public final class RotorKVClient: Sendable {
+    public let configuration: ClientConfiguration
+    private let group: any EventLoopGroup
+    private let ownsGroup: Bool
+    private let pool: EndpointPool
+    private let nextRequestID = ManagedAtomic<Int64>(1)
+
+    /// - Parameter group: the event loops to run on; by default the client makes (and owns) one thread.
+    public init(configuration: ClientConfiguration, group: (any EventLoopGroup)? = nil) {
+        self.configuration = configuration
+        self.group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.ownsGroup = group == nil
+        self.pool = EndpointPool(configuration: configuration, group: self.group)
+    }
+
+    public convenience init(endpoints: [Endpoint]) {
+        self.init(configuration: ClientConfiguration(endpoints: endpoints))
+    }
+
+    /// Closes every connection; calls in flight fail with UNAVAILABLE.
+    public func shutdown() async {
+        await pool.closeAll()
+        if ownsGroup { try? await group.shutdownGracefully() }
+    }
+
+    // MARK: The RPCs
+
+    public func get(_ key: Bytes, options: ReadOptions = ReadOptions(), timeout: Duration? = nil) async throws(KVError) -> GetResponse {
+        guard case .get(let response) = try await call(.get(GetRequest(key: key, options: options)), timeout: timeout) else { throw mismatch() }
+        return response
+    }
+
+    public func put(_ key: Bytes, _ value: Bytes, timeout: Duration? = nil) async throws(KVError) -> PutResponse {
+        guard case .put(let response) = try await call(.put(PutRequest(key: key, value: value)), timeout: timeout) else { throw mismatch() }
+        return response
+    }
+
+    public func delete(_ key: Bytes, timeout: Duration? = nil) async throws(KVError) -> DeleteResponse {
+        guard case .delete(let response) = try await call(.delete(DeleteRequest(key: key)), timeout: timeout) else { throw mismatch() }
+        return response
+    }
+
+    /// Sets `key` to `newValue` if its value is `expected` (nil: if it is absent).
+    public func compareAndSet(_ key: Bytes, expected: Bytes?, newValue: Bytes, timeout: Duration? = nil) async throws(KVError) -> CompareAndSetResponse {
+        let request = CompareAndSetRequest(key: key, expected: expected, newValue: newValue)
+        guard case .compareAndSet(let response) = try await call(.compareAndSet(request), timeout: timeout) else { throw mismatch() }
+        return response
+    }
+
+    public func scan(from start: Bytes, to end: Bytes? = nil, limit: Int32, options: ReadOptions = ReadOptions(),
+                     timeout: Duration? = nil) async throws(KVError) -> ScanResponse {
+        let request = ScanRequest(startKey: start, endKey: end, limit: limit, options: options)
+        guard case .scan(let response) = try await call(.scan(request), timeout: timeout) else { throw mismatch() }
+        return response
+    }
+
+    public func ping(timeout: Duration? = nil) async throws(KVError) {
+        _ = try await call(.ping, timeout: timeout)
+    }
+
+    /// The status of the replica the client is talking to.
+    public func status(timeout: Duration? = nil) async throws(KVError) -> ReplicaStatus {
+        guard case .status(let status) = try await call(.status, timeout: timeout) else { throw mismatch() }
+        return status
+    }
+
+    /// The status of one particular replica, with no retries elsewhere.
+    public func status(of endpoint: Endpoint, timeout: Duration? = nil) async throws(KVError) -> ReplicaStatus {
+        let deadline = NIODeadline.now() + (timeout ?? configuration.defaultTimeout).timeAmount
+        let connection: ClientConnection
+        do {
+            connection = try await ClientConnection.connect(to: endpoint, on: group, timeout: configuration.connectTimeout).get()
+        } catch {
+            throw .unavailable("cannot connect to \(endpoint): \(error)")
+        }
+        defer { Task { await connection.close() } }
+        do {
+            guard case .status(let status) = try await connection.send(.status, deadline: deadline).get() else { throw mismatch() }
+            return status
+        } catch {
+            throw Self.asKVError(error)
+        }
+    }
+
+    // MARK: Retries and redirects
+
+    /// Runs one call to completion or its deadline. Public so that tools can send any `ClientRequest`.
+    public func call(_ request: ClientRequest, timeout: Duration? = nil) async throws(KVError) -> ClientResponse {
+        let request = withSession(request)
+        let deadline = NIODeadline.now() + (timeout ?? configuration.defaultTimeout).timeAmount
+        var backoff = configuration.initialBackoff
+        while true {
+            let index = pool.preferred
+            let error: KVError
+            do {
+                let connection = try await pool.connection(to: index).get()
+                return try await connection.send(request, deadline: deadline).get()
+            } catch let failure {
+                error = Self.asKVError(failure)
+            }
+            switch error.code {
+            case .notLeader:
+                if let hint = error.leaderEndpoint { pool.prefer(hint: hint) } else { pool.skip(index) }
+                continue
+            case .unavailable, .overloaded:
+                pool.skip(index)
+            default:
+                throw error
+            }
+            let pause = backoff * Double.random(in: 0.5...1.0)
+            if NIODeadline.now() + pause.timeAmount >= deadline {
+                throw error.code == .unavailable ? error : .timeout("gave up at the deadline; last error: \(error)")
+            }
+            try? await Task.sleep(for: pause)
+            backoff = min(backoff * 2, configuration.maxBackoff)
+        }
+    }
+
+    /// Gives a write this client's id and a fresh request id, unless the caller chose them.
+    private func withSession(_ request: ClientRequest) -> ClientRequest {
+        func session(_ options: WriteOptions) -> WriteOptions {
+            guard options.clientID == nil else { return options }
+            return WriteOptions(clientID: configuration.clientID, requestID: nextRequestID.loadThenWrappingIncrement(ordering: .relaxed))
+        }
+        switch request {
+        case .put(var put): put.options = session(put.options); return .put(put)
+        case .delete(var delete): delete.options = session(delete.options); return .delete(delete)
+        case .compareAndSet(var cas): cas.options = session(cas.options); return .compareAndSet(cas)
+        case .get, .scan, .ping, .status: return request
+        }
+    }
+
+    static func asKVError(_ error: any Error) -> KVError {
+        if let error = error as? KVError { return error }
+        if let error = error as? ChannelError, case .connectTimeout = error { return .unavailable("connect timed out") }
+        return .unavailable("\(error)")
+    }
+
+    private func mismatch() -> KVError { .internalError("the server answered a different method") }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import NIOConcurrencyHelpers
+import RotorModel
+import RotorStateMachine
+
+/// The standalone mode: one replica, no consensus. Each write is given the
+/// next log index and applied at once, so last = commit = applied index and
+/// the status is trivial but true. Reads and writes share one lock around the
+/// state machine; every request completes synchronously.
+public final class StandaloneService: RequestHandler {
+    private let state = NIOLockedValueBox(KvStateMachine())
+    private let endpoint: String
+    private let started = ContinuousClock.now
+
+    public init(endpoint: String) {
+        self.endpoint = endpoint
+    }
+
+    public func handle(_ request: ClientRequest, reply: @escaping @Sendable (Result<ClientResponse, KVError>) -> Void) {
+        reply(Result { () throws(KVError) -> ClientResponse in try serve(request) })
+    }
+
+    func serve(_ request: ClientRequest) throws(KVError) -> ClientResponse {
+        switch request {
+        case .get(let get): return try read(get.options) { .get(GetResponse(value: $0.get(get.key), appliedIndex: $0.appliedIndex)) }
+        case .scan(let scan): return try read(scan.options) { machine in
+            let page = machine.scan(from: scan.startKey, to: scan.endKey, limit: Int(scan.limit))
+            return .scan(ScanResponse(entries: page.entries, continuation: page.continuation, appliedIndex: machine.appliedIndex))
+        }
+        case .put(let put): return try write(.put(key: put.key, value: put.value), put.options)
+        case .delete(let delete): return try write(.delete(key: delete.key), delete.options)
+        case .compareAndSet(let cas): return try write(.compareAndSet(key: cas.key, expected: cas.expected, newValue: cas.newValue), cas.options)
+        case .ping: return .ping
+        case .status: return .status(status())
+        }
+    }
+
+    /// A single replica is its own leader, so LOCAL and LINEARIZABLE reads are
+    /// the same; `min_index` beyond what was ever applied cannot be satisfied.
+    private func read(_ options: ReadOptions, _ body: (KvStateMachine) -> ClientResponse) throws(KVError) -> ClientResponse {
+        try state.withLockedValue { machine -> Result<ClientResponse, KVError> in
+            if let minIndex = options.minIndex, minIndex > machine.appliedIndex {
+                return .failure(.unavailable("min_index \(minIndex) is beyond this replica's applied index \(machine.appliedIndex); was the write made to another server?"))
+            }
+            return .success(body(machine))
+        }.get()
+    }
+
+    private func write(_ command: KvCommand, _ options: WriteOptions) throws(KVError) -> ClientResponse {
+        let session = try ClientSession(options)
+        return try state.withLockedValue { machine -> Result<ClientResponse, KVError> in
+            let index = machine.appliedIndex + 1
+            switch machine.apply(index: index, command: command, session: session) {
+            case .applied(let result): return .success(Self.response(result, index: index))
+            case .duplicate(let result, let originalIndex):
+                guard result.answers(command) else { return .failure(KVError.reusedRequestID(session)) }
+                return .success(Self.response(result, index: originalIndex))
+            case .stale: return .failure(KVError.staleRequest(session))
+            }
+        }.get()
+    }
+
+    static func response(_ result: KvCommandResult, index: Int64) -> ClientResponse {
+        switch result {
+        case .put: .put(PutResponse(index: index))
+        case .delete(let existed): .delete(DeleteResponse(existed: existed, index: index))
+        case .compareAndSet(let succeeded, let current): .compareAndSet(CompareAndSetResponse(succeeded: succeeded, current: current, index: index))
+        }
+    }
+
+    private func status() -> ReplicaStatus {
+        let (applied, keys) = state.withLockedValue { ($0.appliedIndex, $0.keyCount) }
+        let uptime = ContinuousClock.now - started
+        return ReplicaStatus(
+            replicaID: 0, role: .standalone, term: 0, leaderID: 0, lastIndex: applied, commitIndex: applied,
+            appliedIndex: applied, replicaCount: 1, endpoints: [endpoint], keyCount: Int64(keys),
+            uptimeMilliseconds: uptime.components.seconds * 1000 + uptime.components.attoseconds / 1_000_000_000_000_000,
+            version: rotorKVVersion)
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import NIOCore
+import NIOPosix
+import RotorModel
+import RotorServer
+
+/// `rotorkv-server`: runs one RotorKV replica.
+struct RotorKVServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotorkv-server",
+        abstract: "Run one RotorKV replica.",
+        discussion: """
+            With no arguments, runs a standalone, in-memory replica on 127.0.0.1:9090.
+            With --config, reads a TOML file (see config/ for examples); an unknown
+            key or a bad value stops the start with a message naming it.
+
+            Clients speak Thrift (framed transport, binary protocol) as declared in
+            idl/kvstore.thrift. SIGTERM or SIGINT (Ctrl-C) shut the replica down
+            gracefully: it stops accepting, answers what it already read, then exits.
+            """,
+        version: rotorKVVersion)
+
+    @Option(name: .long, help: ArgumentHelp("A TOML configuration file.", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Override [logging] level: trace, debug, info, notice, warning, error.", valueName: "level"))
+    var logLevel: String?
+
+    func run() async throws {
+        var configuration = try loadConfiguration()
+        if let logLevel {
+            guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: unknown level \"\(logLevel)\"") }
+            configuration.logLevel = level
+        }
+        let level = configuration.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "rotorkv.server")
+        guard configuration.mode == .standalone else {
+            logger.critical("deployment.mode = \"replicated\" is not available in this build yet; use mode = \"standalone\"")
+            throw ExitCode(2)
+        }
+        try await serve(configuration, logger: logger)
+    }
+
+    private func loadConfiguration() throws -> ServerConfiguration {
+        guard let config else { return .standaloneDefault }
+        do {
+            return try ConfigurationLoader.load(path: config)
+        } catch {
+            throw ValidationError("invalid configuration: \(error)")
+        }
+    }
+
+    private func serve(_ configuration: ServerConfiguration, logger: Logger) async throws {
+        let threads = configuration.eventLoopThreads == 0 ? System.coreCount : configuration.eventLoopThreads
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let endpoint = configuration.listenEndpoint
+        var service: any RequestHandler = StandaloneService(endpoint: endpoint.description)
+        if configuration.allowFaultInjection {
+            logger.warning("[testing] allow_fault_injection is on: gets of \(ErrorInjectingService.keyPrefix)<CODE> answer errors. Never use this in production.")
+            service = ErrorInjectingService(wrapping: service)
+        }
+        let server = RotorKVServer(configuration: configuration, service: service, group: group, logger: logger)
+        let signals = ShutdownSignals()
+        do {
+            let address = try await server.start(host: endpoint.host, port: endpoint.port)
+            logger.info("serving a standalone in-memory replica", metadata: [
+                "address": "\(address)", "threads": "\(threads)", "max_frame_bytes": "\(configuration.maxFrameBytes)",
+            ])
+        } catch {
+            logger.critical("cannot listen on \(endpoint): \(error). Is another rotorkv-server using the port? Pick another in --config.")
+            try? await group.shutdownGracefully()
+            throw ExitCode(1)
+        }
+        let signal = await signals.next()
+        logger.info("received \(signal); shutting down gracefully")
+        await server.shutdown()
+        try? await group.shutdownGracefully()
+        logger.info("stopped")
+    }
+}
+
+/// SIGTERM and SIGINT as an async event, with the default handlers disabled.
+final class ShutdownSignals {
+    private let stream: AsyncStream<String>
+    private let sources: [any DispatchSourceSignal]
+
+    init() {
+        let (stream, continuation) = AsyncStream.makeStream(of: String.self)
+        self.stream = stream
+        sources = [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")].map { number, name in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(name) }
+            source.resume()
+            return source
+        }
+    }
+
+    func next() async -> String {
+        for await name in stream { return name }
+        return "end of signals"
+    }
+}
+
+signal(SIGPIPE, SIG_IGN)
+await RotorKVServerCommand.main()

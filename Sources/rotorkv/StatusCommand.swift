@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import RotorClient
+import RotorModel
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show every replica: role, term, leader, log indexes, lag, up or down.",
+        discussion: """
+            Asks each --server directly (no redirects). Lag is how far a replica's
+            applied index trails the highest commit index any replica reported.
+            Exits 3 if no replica answers.
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let client = connection.makeClient()
+        var rows: [(Endpoint, Result<ReplicaStatus, KVError>)] = []
+        for endpoint in connection.endpoints {
+            do {
+                rows.append((endpoint, .success(try await client.status(of: endpoint, timeout: connection.timeoutDuration))))
+            } catch {
+                rows.append((endpoint, .failure(error)))
+            }
+        }
+        await client.shutdown()
+        let commit = rows.compactMap { try? $0.1.get().commitIndex }.max() ?? 0
+        if connection.json {
+            print(Output.encode(["replicas": rows.map { json($0.0, $0.1, commit: commit) }]))
+        } else {
+            printTable(rows, commit: commit)
+        }
+        if rows.allSatisfy({ (try? $0.1.get()) == nil }) { throw ExitCode(3) }
+    }
+
+    private func json(_ endpoint: Endpoint, _ result: Result<ReplicaStatus, KVError>, commit: Int64) -> [String: Any] {
+        switch result {
+        case .failure(let error):
+            return ["endpoint": endpoint.description, "up": false, "error": error.description]
+        case .success(let s):
+            var object: [String: Any] = [
+                "endpoint": endpoint.description, "up": true, "replica_id": s.replicaID, "role": s.role.description,
+                "term": s.term, "last_index": s.lastIndex, "commit_index": s.commitIndex, "applied_index": s.appliedIndex,
+                "lag": commit - s.appliedIndex, "key_count": s.keyCount, "uptime_ms": s.uptimeMilliseconds, "version": s.version,
+            ]
+            if let leader = s.leaderID { object["leader_id"] = leader }
+            return object
+        }
+    }
+
+    private func printTable(_ rows: [(Endpoint, Result<ReplicaStatus, KVError>)], commit: Int64) {
+        let header = ["REPLICA", "ENDPOINT", "STATE", "ROLE", "TERM", "LEADER", "LAST", "COMMIT", "APPLIED", "LAG", "KEYS", "UPTIME"]
+        var table = [header]
+        for (endpoint, result) in rows {
+            switch result {
+            case .failure(let error):
+                table.append(["-", endpoint.description, "down", "-", "-", "-", "-", "-", "-", "-", "-", "\(error.code)"])
+            case .success(let s):
+                table.append(["\(s.replicaID)", endpoint.description, "up", s.role.description, "\(s.term)",
+                              s.leaderID.map { "\($0)" } ?? "none", "\(s.lastIndex)", "\(s.commitIndex)", "\(s.appliedIndex)",
+                              "\(commit - s.appliedIndex)", "\(s.keyCount)", formatUptime(s.uptimeMilliseconds)])
+            }
+        }
+        let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
+        for row in table {
+            print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+        }
+    }
+
+    private func formatUptime(_ milliseconds: Int64) -> String {
+        let seconds = milliseconds / 1000
+        if seconds < 120 { return "\(seconds)s" }
+        if seconds < 7200 { return "\(seconds / 60)m" }
+        return "\(seconds / 3600)h"
+    }
+}

@@ -1,0 +1,71 @@
+import Logging
+import NIOCore
+import NIOPosix
+import RotorClient
+import RotorModel
+import RotorServer
+
+/// A real server on a free loopback port, for one test.
+struct TestServer {
+    let server: RotorKVServer
+    let group: MultiThreadedEventLoopGroup
+    let endpoint: Endpoint
+
+    static func start(service: (any RequestHandler)? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+        var configuration = ServerConfiguration.standaloneDefault
+        configure(&configuration)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        var logger = Logger(label: "test.server")
+        logger.logLevel = .critical
+        let server = RotorKVServer(configuration: configuration, service: service ?? StandaloneService(endpoint: "127.0.0.1:0"),
+                                   group: group, logger: logger)
+        let address = try await server.start(host: "127.0.0.1", port: 0)
+        return TestServer(server: server, group: group, endpoint: Endpoint(host: "127.0.0.1", port: address.port!))
+    }
+
+    func client(timeout: Duration = .seconds(5)) -> RotorKVClient {
+        RotorKVClient(configuration: ClientConfiguration(endpoints: [endpoint], defaultTimeout: timeout), group: group)
+    }
+
+    func stop() async {
+        await server.shutdown()
+        try? await group.shutdownGracefully()
+    }
+}
+
+/// Runs `body` against a fresh server and always stops it.
+func withServer<T>(service: (any RequestHandler)? = nil, configure: (inout ServerConfiguration) -> Void = { _ in },
+                   _ body: (TestServer) async throws -> T) async throws -> T {
+    let server = try await TestServer.start(service: service, configure: configure)
+    do {
+        let result = try await body(server)
+        await server.stop()
+        return result
+    } catch {
+        await server.stop()
+        throw error
+    }
+}
+
+/// Runs `body` with a client of `server` and always shuts the client down.
+func withClient<T>(_ server: TestServer, timeout: Duration = .seconds(5), _ body: (RotorKVClient) async throws -> T) async throws -> T {
+    let client = server.client(timeout: timeout)
+    do {
+        let result = try await body(client)
+        await client.shutdown()
+        return result
+    } catch {
+        await client.shutdown()
+        throw error
+    }
+}
+
+/// The error code a call fails with, or nil if it succeeds.
+func errorCode<T>(_ body: () async throws(KVError) -> T) async -> ErrorCode? {
+    do {
+        _ = try await body()
+        return nil
+    } catch {
+        return error.code
+    }
+}

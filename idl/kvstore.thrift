@@ -1,0 +1,179 @@
+/**
+ * RotorKV wire protocol: the single source of truth.
+ *
+ * Transport: framed (4-byte big-endian length prefix), binary protocol.
+ * Keys and values are arbitrary bytes; keys order by unsigned byte comparison.
+ *
+ * Versioning rule: fields are only ever added as `optional`, never renumbered
+ * or removed, so older clients and replicas keep working.
+ */
+
+namespace c_glib Rkv
+namespace py rotorkv
+
+/** Machine-readable error codes. Every error a client sees carries one. */
+enum ErrorCode {
+  /** The request is malformed: empty key, bad range, bad limit. Do not retry. */
+  INVALID_ARGUMENT = 1,
+  /** This replica is not the leader; `leader_hint` names the replica to try. */
+  NOT_LEADER = 2,
+  /** No leader or no quorum right now. Retry later, possibly elsewhere. */
+  UNAVAILABLE = 3,
+  /** The deadline passed before the outcome was known; the write may or may not apply. */
+  TIMEOUT = 4,
+  /** A key, value or frame exceeds the configured limits. Do not retry. */
+  TOO_LARGE = 5,
+  /** The replica sheds load; retry with backoff. */
+  OVERLOADED = 6,
+  /** Missing or wrong credentials. */
+  UNAUTHORIZED = 7,
+  /** A bug or an unexpected failure on the replica. */
+  INTERNAL = 8,
+}
+
+/** The one exception every RPC declares. */
+exception KvError {
+  1: required ErrorCode code,
+  2: required string message,
+  /** With NOT_LEADER / UNAVAILABLE: the replica id believed to lead. */
+  3: optional i32 leader_hint,
+  /** With NOT_LEADER / UNAVAILABLE: that replica's client endpoint, "host:port". */
+  4: optional string leader_endpoint,
+}
+
+/** How fresh a read must be. */
+enum ReadConsistency {
+  /** Served from this replica's applied state; may be stale on a follower. */
+  LOCAL = 0,
+  /** Served by the leader after it confirms its leadership with a majority. */
+  LINEARIZABLE = 1,
+}
+
+/** Options shared by the read RPCs. */
+struct ReadOptions {
+  1: optional ReadConsistency consistency = ReadConsistency.LOCAL,
+  /** Wait until this replica has applied at least this log index (read-your-writes). */
+  2: optional i64 min_index,
+}
+
+/**
+ * Identifies a write for exactly-once application: a retried or forwarded
+ * duplicate of (client_id, request_id) is applied at most once.
+ */
+struct WriteOptions {
+  1: optional i64 client_id,
+  2: optional i64 request_id,
+}
+
+struct GetRequest {
+  1: required binary key,
+  2: optional ReadOptions options,
+}
+
+struct GetResponse {
+  1: required bool found,
+  2: optional binary value,
+  /** The applied log index this read was served at. */
+  3: required i64 applied_index,
+}
+
+struct PutRequest {
+  1: required binary key,
+  2: required binary value,
+  3: optional WriteOptions options,
+}
+
+struct PutResponse {
+  /** The log index the write committed at. */
+  1: required i64 index,
+}
+
+struct DeleteRequest {
+  1: required binary key,
+  2: optional WriteOptions options,
+}
+
+struct DeleteResponse {
+  /** Whether the key existed before the delete. */
+  1: required bool existed,
+  2: required i64 index,
+}
+
+/**
+ * Sets `key` to `new_value` only if its current value equals `expected`;
+ * an unset `expected` means "only if the key is absent".
+ */
+struct CompareAndSetRequest {
+  1: required binary key,
+  2: optional binary expected,
+  3: required binary new_value,
+  4: optional WriteOptions options,
+}
+
+struct CompareAndSetResponse {
+  1: required bool succeeded,
+  /** The value found when the comparison failed; unset if the key was absent. */
+  2: optional binary current,
+  /** The log index the attempt committed at (a failed compare is also ordered). */
+  3: required i64 index,
+}
+
+struct KeyValue {
+  1: required binary key,
+  2: required binary value,
+}
+
+/** Keys in unsigned byte order over [start_key, end_key). */
+struct ScanRequest {
+  1: required binary start_key,
+  /** Unset: no upper bound. */
+  2: optional binary end_key,
+  /** At most this many entries (1 to the server's scan limit). */
+  3: required i32 limit,
+  4: optional ReadOptions options,
+}
+
+struct ScanResponse {
+  1: required list<KeyValue> entries,
+  /** Set when more keys remain: pass it as the next request's `start_key`. */
+  2: optional binary continuation,
+  3: required i64 applied_index,
+}
+
+enum ReplicaRole {
+  STANDALONE = 0,
+  LEADER = 1,
+  FOLLOWER = 2,
+  /** Between terms: a term change is under way and no leader serves yet. */
+  ELECTING = 3,
+  /** Rejoining after losing its state; does not vote until caught up. */
+  RECOVERING = 4,
+}
+
+struct StatusResponse {
+  1: required i32 replica_id,
+  2: required ReplicaRole role,
+  3: required i64 term,
+  /** Unset while no leader is known. */
+  4: optional i32 leader_id,
+  5: required i64 last_index,
+  6: required i64 commit_index,
+  7: required i64 applied_index,
+  8: required i32 replica_count,
+  /** Every replica's client endpoint, indexed by replica id. */
+  9: required list<string> endpoints,
+  10: required i64 key_count,
+  11: required i64 uptime_ms,
+  12: required string version,
+}
+
+service KvStore {
+  GetResponse get(1: GetRequest request) throws (1: KvError error),
+  PutResponse put(1: PutRequest request) throws (1: KvError error),
+  /** Named deleteKey because `delete` is a reserved word in Thrift's target languages. */
+  DeleteResponse deleteKey(1: DeleteRequest request) throws (1: KvError error),
+  CompareAndSetResponse compareAndSet(1: CompareAndSetRequest request) throws (1: KvError error),
+  ScanResponse scan(1: ScanRequest request) throws (1: KvError error),
+  void ping() throws (1: KvError error),
+  StatusResponse status() throws (1: KvError error),
+}
