@@ -103,16 +103,19 @@ struct Bench: AsyncParsableCommand {
     }
 
     private func measure(_ connections: [ClientConnection]) async throws -> (BenchStats, Double) {
-        let drivers = connections.enumerated().map { index, connection in
-            NIOLoopBound(BenchDriver(connection: connection, workload: workload, depth: depth, seed: seed &+ UInt64(index) &* 7919),
-                         eventLoop: connection.eventLoop)
+        var drivers: [NIOLoopBound<BenchDriver>] = []
+        for (index, connection) in connections.enumerated() {
+            let (workload, depth, seed) = (workload, depth, seed &+ UInt64(index) &* 7919)
+            drivers.append(try await connection.eventLoop.submit {
+                NIOLoopBound(BenchDriver(connection: connection, workload: workload, depth: depth, seed: seed), eventLoop: connection.eventLoop)
+            }.get())
         }
-        try await onEach(drivers) { $0.start() }
+        _ = try await onEach(drivers) { $0.start() }
         if warmup > 0 {
             progress("warming up for \(warmup) s")
             try await Task.sleep(for: .milliseconds(Int64(warmup * 1000)))
         }
-        try await onEach(drivers) { $0.measure() }
+        _ = try await onEach(drivers) { $0.measure() }
         let started = ContinuousClock.now
         let end = started + .milliseconds(Int64(duration * 1000))
         var second = 0

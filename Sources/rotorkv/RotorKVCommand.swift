@@ -1,10 +1,8 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
 import RotorModel
 
 /// `rotorkv`: the command-line client of RotorKV.
+@main
 struct RotorKVCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotorkv",
@@ -26,6 +24,3 @@ struct RotorKVCommand: AsyncParsableCommand {
         version: rotorKVVersion,
         subcommands: [Get.self, Put.self, Delete.self, CompareAndSet.self, Scan.self, Status.self, Ping.self, Bench.self])
 }
-
-signal(SIGPIPE, SIG_IGN)
-await RotorKVCommand.main()

@@ -10,6 +10,7 @@ import RotorModel
 import RotorServer
 
 /// `rotorkv-server`: runs one RotorKV replica.
+@main
 struct RotorKVServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotorkv-server",
@@ -32,6 +33,7 @@ struct RotorKVServerCommand: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
         var configuration = try loadConfiguration()
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: unknown level \"\(logLevel)\"") }
@@ -111,6 +113,3 @@ final class ShutdownSignals {
         return "end of signals"
     }
 }
-
-signal(SIGPIPE, SIG_IGN)
-await RotorKVServerCommand.main()
