@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every RotorKV test: the generated-code freshness check, `swift test`,
-# and the Python interoperability test against a real server.
+# the CLI end-to-end test, and the Python interoperability test against a
+# real server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,4 +9,5 @@ scripts/install-deps.sh
 scripts/regen-thrift.sh --check
 swift build -c release --product rotorkv-server
 swift test
+scripts/cli-test.sh
 scripts/interop-test.sh

@@ -11,7 +11,8 @@ struct TestServer {
     let group: MultiThreadedEventLoopGroup
     let endpoint: Endpoint
 
-    static func start(service: (any RequestHandler)? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+    static func start(service: (any RequestHandler)? = nil, port: Int = 0,
+                      configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
         var configuration = ServerConfiguration.standaloneDefault
         configure(&configuration)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
@@ -19,7 +20,7 @@ struct TestServer {
         logger.logLevel = .critical
         let server = RotorKVServer(configuration: configuration, service: service ?? StandaloneService(endpoint: "127.0.0.1:0"),
                                    group: group, logger: logger)
-        let address = try await server.start(host: "127.0.0.1", port: 0)
+        let address = try await server.start(host: "127.0.0.1", port: port)
         return TestServer(server: server, group: group, endpoint: Endpoint(host: "127.0.0.1", port: address.port!))
     }
 
