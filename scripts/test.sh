@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 scripts/regen-thrift.sh --check
-swift build -c release --product rotorkv-server
+swift build -c release
 swift test
 scripts/cli-test.sh
 scripts/interop-test.sh
