@@ -37,6 +37,20 @@ let package = Package(
         .target(name: "RotorModel"),
         // The replicated state: an ordered key space with client sessions.
         .target(name: "RotorStateMachine", dependencies: ["RotorModel", "CZlib"]),
+        // Test support shared by the simulator, the tests and `rotorkv torture`: histories and the linearizability checker.
+        .target(name: "RotorTestSupport", dependencies: ["RotorModel"]),
+
+        // The consensus core: a sans-IO value type (events in, actions out). No NIO, no Thrift, no clocks.
+        .target(name: "RotorConsensus", dependencies: [
+            .product(name: "DequeModule", package: "swift-collections"),
+        ]),
+
+        // The in-memory shell: a deterministic, fault-injecting simulator of whole clusters.
+        .target(name: "RotorSimulation", dependencies: [
+            "RotorConsensus", "RotorStateMachine", "RotorModel", "RotorTestSupport",
+            .product(name: "DequeModule", package: "swift-collections"),
+            .product(name: "HeapModule", package: "swift-collections"),
+        ]),
 
         // The Thrift wire: framing and the c_glib codec.
         .target(name: "RotorWire", dependencies: [
@@ -74,7 +88,9 @@ let package = Package(
         ]),
 
         .testTarget(name: "RotorModelTests", dependencies: ["RotorModel"]),
+        .testTarget(name: "RotorConsensusTests", dependencies: ["RotorConsensus", "RotorSimulation", "RotorTestSupport", "RotorModel"]),
         .testTarget(name: "RotorStateMachineTests", dependencies: ["RotorStateMachine", "RotorModel"]),
+        .testTarget(name: "RotorTestSupportTests", dependencies: ["RotorTestSupport", "RotorModel"]),
         .testTarget(name: "RotorWireTests", dependencies: [
             "RotorWire", "RotorModel",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -1,0 +1,155 @@
+/// The messages replicas exchange. Every message carries the sender's term:
+/// a replica that sees a higher term learns that a majority moved on, and a
+/// replica refuses anything from an older term.
+public enum ConsensusMessage: Sendable, Equatable {
+    case appendEntries(AppendEntries)
+    case appendResponse(AppendResponse)
+    case commitNotification(CommitNotification)
+    case commitAck(CommitAck)
+    case startViewChange(StartViewChange)
+    case doViewChange(DoViewChange)
+    case logRequest(LogRequest)
+
+    public var term: Term {
+        switch self {
+        case .appendEntries(let m): m.term
+        case .appendResponse(let m): m.term
+        case .commitNotification(let m): m.term
+        case .commitAck(let m): m.term
+        case .startViewChange(let m): m.term
+        case .doViewChange(let m): m.term
+        case .logRequest(let m): m.term
+        }
+    }
+}
+
+/// Leader → follower: entries after (prevIndex, prevTerm). IDL `appendEntry`.
+public struct AppendEntries: Sendable, Equatable {
+    public var term: Term
+    public var leaderID: ReplicaID
+    public var prevIndex: LogIndex
+    public var prevTerm: Term
+    public var entries: [LogEntry]
+    public var leaderCommit: LogIndex
+    /// The no-op that opened the leader's term. A follower joins the term's
+    /// normal operation only once its log matches the leader's through it, so
+    /// that it holds the whole log the leader started with (VR's StartView).
+    public var termStartIndex: LogIndex
+
+    public init(term: Term, leaderID: ReplicaID, prevIndex: LogIndex, prevTerm: Term, entries: [LogEntry],
+                leaderCommit: LogIndex, termStartIndex: LogIndex) {
+        self.term = term
+        self.leaderID = leaderID
+        self.prevIndex = prevIndex
+        self.prevTerm = prevTerm
+        self.entries = entries
+        self.leaderCommit = leaderCommit
+        self.termStartIndex = termStartIndex
+    }
+}
+
+/// Follower → leader, after the entries are durable.
+public struct AppendResponse: Sendable, Equatable {
+    public var term: Term
+    public var from: ReplicaID
+    public var success: Bool
+    /// With success: the follower's log equals the leader's through this index, durably.
+    public var matchIndex: LogIndex
+    /// Without success: where the leader should back up to (the follower's last index, or the start of a conflicting term).
+    public var conflictHint: LogIndex
+
+    public init(term: Term, from: ReplicaID, success: Bool, matchIndex: LogIndex, conflictHint: LogIndex) {
+        self.term = term
+        self.from = from
+        self.success = success
+        self.matchIndex = matchIndex
+        self.conflictHint = conflictHint
+    }
+}
+
+/// Leader → follower: the commit index, and the heartbeat while idle. IDL `commitNotification`.
+public struct CommitNotification: Sendable, Equatable {
+    public var term: Term
+    public var leaderID: ReplicaID
+    public var commitIndex: LogIndex
+    /// Numbers heartbeat rounds, so the leader can tell which acknowledgements
+    /// confirm a linearizable read (ReadIndex).
+    public var round: UInt64
+
+    public init(term: Term, leaderID: ReplicaID, commitIndex: LogIndex, round: UInt64) {
+        self.term = term
+        self.leaderID = leaderID
+        self.commitIndex = commitIndex
+        self.round = round
+    }
+}
+
+/// Follower → leader, answering a commit notification.
+public struct CommitAck: Sendable, Equatable {
+    public var term: Term
+    public var from: ReplicaID
+    public var round: UInt64
+    /// How far the follower's log durably matches the leader's (0 if not yet in step).
+    public var matchIndex: LogIndex
+
+    public init(term: Term, from: ReplicaID, round: UInt64, matchIndex: LogIndex) {
+        self.term = term
+        self.from = from
+        self.round = round
+        self.matchIndex = matchIndex
+    }
+}
+
+/// "I lost the leader; let us move to `proposedTerm`." A term change takes
+/// effect only once a majority proposes it, so one isolated or restarted
+/// replica cannot depose a healthy leader (TigerBeetle's start-view-change quorum).
+public struct StartViewChange: Sendable, Equatable {
+    public var term: Term
+    public var from: ReplicaID
+    public var proposedTerm: Term
+
+    public init(term: Term, from: ReplicaID, proposedTerm: Term) {
+        self.term = term
+        self.from = from
+        self.proposedTerm = proposedTerm
+    }
+}
+
+/// Replica → the new leader of `term`: this replica joined the term, and here
+/// is its log state, so the leader can adopt the most up-to-date log of a
+/// majority (VR's DoViewChange).
+public struct DoViewChange: Sendable, Equatable {
+    public var term: Term
+    public var from: ReplicaID
+    public var lastNormalTerm: Term
+    public var lastIndex: LogIndex
+    public var commitIndex: LogIndex
+    /// The sender's entries from `entriesFrom` through `lastIndex`.
+    public var entriesFrom: LogIndex
+    public var entries: [LogEntry]
+
+    public init(term: Term, from: ReplicaID, lastNormalTerm: Term, lastIndex: LogIndex, commitIndex: LogIndex,
+                entriesFrom: LogIndex, entries: [LogEntry]) {
+        self.term = term
+        self.from = from
+        self.lastNormalTerm = lastNormalTerm
+        self.lastIndex = lastIndex
+        self.commitIndex = commitIndex
+        self.entriesFrom = entriesFrom
+        self.entries = entries
+    }
+}
+
+/// New leader → the replica with the best log: "send me your entries from
+/// `fromIndex`", answered with a `DoViewChange`.
+public struct LogRequest: Sendable, Equatable {
+    public var term: Term
+    public var from: ReplicaID
+    public var fromIndex: LogIndex
+
+    public init(term: Term, from: ReplicaID, fromIndex: LogIndex) {
+        self.term = term
+        self.from = from
+        self.fromIndex = fromIndex
+    }
+}

@@ -1,0 +1,25 @@
+/// A replica's position in the cluster, 0..<replicaCount.
+public typealias ReplicaID = Int
+/// A term, VR's "view number". The leader of term t is replica t mod n.
+public typealias Term = Int64
+/// A position in the replicated log, starting at 1 (0 means "before the first entry").
+public typealias LogIndex = Int64
+
+/// Monotonic time in nanoseconds, passed into the core with every event:
+/// the core never reads a clock.
+public typealias Instant = Int64
+
+/// An opaque handle the shell gives with a client request and gets back with
+/// its outcome. The core never interprets it.
+public struct ClientToken: Sendable, Hashable, CustomStringConvertible {
+    public let value: UInt64
+    public init(_ value: UInt64) { self.value = value }
+    public var description: String { "#\(value)" }
+}
+
+/// The leader of `term` in a cluster of `replicaCount`: the rotation rule.
+@inlinable
+public func leader(of term: Term, replicaCount: Int) -> ReplicaID {
+    precondition(term >= 0 && replicaCount > 0, "terms are non-negative and clusters non-empty")
+    return ReplicaID(term % Term(replicaCount))
+}

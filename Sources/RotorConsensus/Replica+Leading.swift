@@ -1,0 +1,129 @@
+extension Replica {
+    mutating func leaderTick() {
+        guard var leadership, leadership.ready else { return }
+        if now >= leadership.nextHeartbeatAt {
+            leadership.nextHeartbeatAt = now + configuration.heartbeatInterval
+            leadership.round += 1
+            self.leadership = leadership
+            broadcast(.commitNotification(CommitNotification(term: term, leaderID: replicaID, commitIndex: commitIndex, round: leadership.round)))
+            startReadRoundIfNeeded(usingRound: leadership.round)
+        }
+        for peer in followerIDs where retransmitDue(peer) {
+            rewind(peer)
+            replicate(to: peer)
+        }
+    }
+
+    mutating func leaderBecameReady() {
+        leadership?.nextHeartbeatAt = now
+        leaderTick()
+        for peer in followerIDs { replicate(to: peer) }
+        advanceCommit()
+    }
+
+    mutating func onClientWrite(_ token: ClientToken, payload: [UInt8]) {
+        guard isLeader else {
+            outbox.append(.writeRejected(token, rejection))
+            return
+        }
+        let entry = LogEntry(index: log.lastIndex + 1, term: term, data: payload, timestamp: now)
+        log.append(entry)
+        leadership!.pendingWrites[entry.index] = token
+        persist(metadata: false, entries: [entry])
+        for peer in followerIDs { replicate(to: peer) }
+    }
+
+    /// Why a non-leader turns a client away.
+    var rejection: Rejection {
+        status == .normal ? .notLeader(leader: termLeader) : .electing(expectedLeader: termLeader)
+    }
+
+    var followerIDs: [ReplicaID] { (0..<configuration.replicaCount).filter { $0 != replicaID } }
+
+    // MARK: Replication
+
+    /// Fills the follower's window with batches of entries it has not been sent.
+    mutating func replicate(to peer: ReplicaID) {
+        guard var leadership, leadership.ready, var follower = leadership.followers[peer] else { return }
+        while follower.inFlight.count < configuration.maxAppendsInFlight && follower.nextIndex <= log.lastIndex {
+            let last = min(log.lastIndex, follower.nextIndex + LogIndex(configuration.maxEntriesPerAppend) - 1)
+            sendAppend(to: peer, after: follower.nextIndex - 1, through: last)
+            follower.inFlight.append((last, now))
+            follower.nextIndex = last + 1
+        }
+        leadership.followers[peer] = follower
+        self.leadership = leadership
+    }
+
+    private mutating func sendAppend(to peer: ReplicaID, after prevIndex: LogIndex, through last: LogIndex) {
+        let message = AppendEntries(term: term, leaderID: replicaID, prevIndex: prevIndex, prevTerm: log.term(at: prevIndex) ?? 0,
+                                    entries: log.slice(from: prevIndex + 1, through: last), leaderCommit: commitIndex,
+                                    termStartIndex: leadership?.termStartIndex ?? 0)
+        send(.appendEntries(message), to: peer)
+    }
+
+    private func retransmitDue(_ peer: ReplicaID) -> Bool {
+        guard let oldest = leadership?.followers[peer]?.inFlight.first else { return false }
+        return now - oldest.sentAt >= configuration.retransmitTimeout
+    }
+
+    /// Forgets what is in flight and resends from just after the last acknowledged index.
+    private mutating func rewind(_ peer: ReplicaID) {
+        guard var follower = leadership?.followers[peer] else { return }
+        follower.inFlight.removeAll()
+        follower.nextIndex = follower.matchIndex + 1
+        leadership?.followers[peer] = follower
+    }
+
+    mutating func onAppendResponse(_ message: AppendResponse, from: ReplicaID) {
+        guard message.term == term, isLeader, var follower = leadership?.followers[from] else { return }
+        if message.success {
+            follower.matchIndex = max(follower.matchIndex, message.matchIndex)
+            follower.nextIndex = max(follower.nextIndex, follower.matchIndex + 1)
+            follower.inFlight.removeAll { $0.lastIndex <= message.matchIndex }
+            leadership?.followers[from] = follower
+            advanceCommit()
+        } else {
+            follower.inFlight.removeAll()
+            follower.nextIndex = max(follower.matchIndex + 1, min(follower.nextIndex, message.conflictHint + 1))
+            leadership?.followers[from] = follower
+        }
+        replicate(to: from)
+    }
+
+    mutating func onCommitAck(_ message: CommitAck, from: ReplicaID) {
+        guard message.term == term, isLeader, var follower = leadership?.followers[from] else { return }
+        acknowledgeReadRound(message.round, from: from)
+        if message.matchIndex > follower.matchIndex {
+            follower.matchIndex = message.matchIndex
+            follower.nextIndex = max(follower.nextIndex, message.matchIndex + 1)
+            leadership?.followers[from] = follower
+            advanceCommit()
+        } else if message.matchIndex < log.lastIndex && follower.inFlight.isEmpty {
+            // The follower is behind, or restarted and must re-verify its log: probe from what it acknowledged.
+            follower.nextIndex = min(follower.nextIndex, follower.matchIndex + 1)
+            leadership?.followers[from] = follower
+            if follower.nextIndex > log.lastIndex {
+                sendAppend(to: from, after: log.lastIndex, through: log.lastIndex)
+            } else {
+                replicate(to: from)
+            }
+        }
+    }
+
+    /// Commits the highest index a majority holds durably in this term; the
+    /// leader counts itself only once the start of its term is durable.
+    mutating func advanceCommit() {
+        guard let leadership, leadership.ready else { return }
+        // An acknowledgement below the term's start comes from a follower not yet
+        // in step (its last normal term is older): it moves the window, not the commit.
+        var matches = leadership.followers.values.map { $0.matchIndex >= leadership.termStartIndex ? $0.matchIndex : 0 }
+        matches.append(durability.durableLength)
+        matches.sort(by: >)
+        let agreed = matches[configuration.majority - 1]
+        guard agreed > commitIndex else { return }
+        commitIndex = agreed
+        emitApplies()
+        commitAdvanced()
+    }
+}

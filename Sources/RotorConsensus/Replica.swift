@@ -1,0 +1,136 @@
+/// One replica of the rotating-leader protocol, as a value: events in,
+/// actions out. It owns no sockets, threads, clocks or randomness; the shell
+/// (the in-memory bus in tests, NIO in production) drives it.
+///
+/// The protocol is Viewstamped Replication with round-robin leaders:
+/// - The leader of term t is replica t mod n. It orders writes into the log
+///   and commits an index once a majority, itself included, has it durably in
+///   the leader's term.
+/// - When a majority of replicas have each lost the leader for an election
+///   timeout, they move to the next term (a start-view-change quorum, so a
+///   single isolated or restarted replica cannot depose a healthy leader).
+/// - The new leader starts only after a majority joined its term, and adopts
+///   the most up-to-date of their logs: highest last-normal term, then
+///   highest index.
+/// - Replicas refuse messages of older terms.
+public struct Replica: Sendable {
+    public let configuration: ConsensusConfiguration
+    public internal(set) var term: Term
+    public internal(set) var status: ViewStatus
+    public internal(set) var lastNormalTerm: Term
+    public internal(set) var commitIndex: LogIndex = 0
+    var log: ReplicatedLog
+    /// The highest index handed to the shell with `.apply`.
+    var appliedThrough: LogIndex = 0
+    /// As a follower in normal status: how far our log is known to equal the leader's.
+    var verifiedMatch: LogIndex = 0
+    var durability: Durability
+    var election: ElectionState
+    var leadership: LeaderState?
+    var outbox: [ConsensusAction] = []
+    var now: Instant
+
+    /// Starts a replica from what it had persisted (`.initial` for a new cluster).
+    ///
+    /// A replica that led its term before a crash does not lead it again: it
+    /// may have sent entries it never made durable, and reusing their indexes
+    /// in the same term would break log matching. It waits for the next term.
+    public init(configuration: ConsensusConfiguration, durable: DurableState, now: Instant) {
+        self.configuration = configuration
+        self.term = durable.term
+        self.lastNormalTerm = durable.lastNormalTerm
+        self.log = ReplicatedLog(durable.log)
+        self.durability = Durability(durableLength: LogIndex(durable.log.count))
+        self.now = now
+        self.election = ElectionState(deadline: now + configuration.electionTimeout, nextResendAt: now + configuration.heartbeatInterval)
+        let newCluster = durable == .initial
+        let ledBefore = !newCluster && consensusLeader(of: durable.term, configuration) == configuration.replicaID
+        self.status = ledBefore ? .viewChange : durable.status
+        if newCluster && consensusLeader(of: 0, configuration) == configuration.replicaID {
+            becomeLeaderOfInitialTerm()
+        }
+    }
+
+    /// Handles one event at time `now` and returns what the shell must do, in order.
+    public mutating func handle(_ event: ConsensusEvent, now: Instant) -> [ConsensusAction] {
+        precondition(now >= self.now, "time went backwards: \(now) < \(self.now)")
+        self.now = now
+        switch event {
+        case .tick: onTick()
+        case .received(let message, let from): onMessage(message, from: from)
+        case .clientWrite(let token, let payload): onClientWrite(token, payload: payload)
+        case .clientRead(let token): onClientRead(token)
+        case .persisted(let token): onPersisted(token)
+        }
+        checkInvariants()
+        defer { outbox.removeAll(keepingCapacity: true) }
+        return outbox
+    }
+
+    // MARK: What the shell may read
+
+    public var replicaID: ReplicaID { configuration.replicaID }
+    public var lastIndex: LogIndex { log.lastIndex }
+    /// The leader of the current term (whether or not it has started).
+    public var termLeader: ReplicaID { consensusLeader(of: term, configuration) }
+    public var isLeader: Bool { status == .normal && termLeader == replicaID }
+
+    public var role: ConsensusRole {
+        if status == .viewChange { return .electing }
+        return termLeader == replicaID ? .leader : .follower
+    }
+
+    /// The leader clients should use, when one is serving.
+    public var knownLeader: ReplicaID? { status == .normal ? termLeader : nil }
+
+    /// A copy of the log, for tests and invariant checks.
+    public var logEntries: [LogEntry] { log.entries }
+
+    // MARK: Dispatch
+
+    private mutating func onTick() {
+        if isLeader {
+            leaderTick()
+        } else {
+            electionTick()
+        }
+    }
+
+    private mutating func onMessage(_ message: ConsensusMessage, from: ReplicaID) {
+        guard from != replicaID, (0..<configuration.replicaCount).contains(from) else { return }
+        if message.term > term {
+            join(message.term)
+        }
+        switch message {
+        case .appendEntries(let m): onAppendEntries(m, from: from)
+        case .appendResponse(let m): onAppendResponse(m, from: from)
+        case .commitNotification(let m): onCommitNotification(m, from: from)
+        case .commitAck(let m): onCommitAck(m, from: from)
+        case .startViewChange(let m): onStartViewChange(m, from: from)
+        case .doViewChange(let m): onDoViewChange(m, from: from)
+        case .logRequest(let m): onLogRequest(m, from: from)
+        }
+    }
+
+    // MARK: Output
+
+    mutating func send(_ message: ConsensusMessage, to: ReplicaID) {
+        outbox.append(.send(message, to: to))
+    }
+
+    mutating func broadcast(_ message: ConsensusMessage) {
+        for peer in 0..<configuration.replicaCount where peer != replicaID { send(message, to: peer) }
+    }
+
+    /// Sends once everything persisted so far is durable (acknowledgements, votes).
+    mutating func sendDurably(_ message: ConsensusMessage, to: ReplicaID) {
+        if durability.sendWhenDurable(message, to: to) { send(message, to: to) }
+    }
+
+    var metadata: DurableMetadata { DurableMetadata(term: term, status: status, lastNormalTerm: lastNormalTerm) }
+}
+
+@inlinable
+func consensusLeader(of term: Term, _ configuration: ConsensusConfiguration) -> ReplicaID {
+    leader(of: term, replicaCount: configuration.replicaCount)
+}

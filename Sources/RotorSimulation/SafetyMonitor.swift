@@ -1,0 +1,60 @@
+import RotorConsensus
+import RotorModel
+
+/// Checks the protocol's safety properties as the run goes, from what the
+/// replicas apply and what clients are told:
+/// - agreement: an index, once committed anywhere, holds the same entry everywhere;
+/// - durability: every acknowledged write stays in the committed log, and
+///   every new leader's log already holds every committed entry.
+struct SafetyMonitor {
+    private(set) var committed: [LogIndex: LogEntry] = [:]
+    /// Log indexes of writes some client was told succeeded.
+    private(set) var acknowledged: [LogIndex: (client: Int, requestID: Int64)] = [:]
+    private(set) var violations: [String] = []
+
+    mutating func applied(_ entry: LogEntry, at replica: Int, time: Int64) {
+        if let known = committed[entry.index] {
+            if known != entry {
+                violate("agreement: replica \(replica) applied \(describe(entry)) at index \(entry.index), but \(describe(known)) was committed there", time)
+            }
+        } else {
+            committed[entry.index] = entry
+        }
+    }
+
+    mutating func acknowledged(index: LogIndex, client: Int, requestID: Int64, time: Int64) {
+        guard committed[index] != nil else {
+            violate("durability: client \(client) request \(requestID) was acknowledged at index \(index), which no replica applied", time)
+            return
+        }
+        acknowledged[index] = (client, requestID)
+    }
+
+    /// A leader just started its term: its log must hold every committed entry.
+    mutating func leaderStarted(replica: Int, term: Term, log: [LogEntry], time: Int64) {
+        for (index, entry) in committed where index > LogIndex(log.count) || log[Int(index - 1)] != entry {
+            let acked = acknowledged[index].map { " (acknowledged to client \($0.client), request \($0.requestID))" } ?? ""
+            violate("durability: leader \(replica) of term \(term) started without committed entry \(index) \(describe(entry))\(acked)", time)
+        }
+    }
+
+    /// At the end: every replica's log holds every acknowledged write.
+    mutating func checkFinalLogs(_ logs: [Int: [LogEntry]], time: Int64) {
+        for (replica, log) in logs.sorted(by: { $0.key < $1.key }) {
+            for index in acknowledged.keys.sorted() {
+                let entry = committed[index]!
+                if index > LogIndex(log.count) || log[Int(index - 1)] != entry {
+                    violate("durability: replica \(replica) lost acknowledged entry \(index) \(describe(entry))", time)
+                }
+            }
+        }
+    }
+
+    mutating func violate(_ message: String, _ time: Int64) {
+        violations.append("[t=\(Double(time) / 1e9)s] \(message)")
+    }
+
+    private func describe(_ entry: LogEntry) -> String {
+        "(term \(entry.term), \(entry.data.count) bytes)"
+    }
+}

@@ -1,0 +1,88 @@
+import RotorConsensus
+import RotorModel
+import RotorStateMachine
+import RotorTestSupport
+
+extension Simulation {
+    /// Carries out one action of a replica's core: the simulated shell.
+    func carryOut(_ action: ConsensusAction, at replica: Int) {
+        switch action {
+        case .send(let message, let to):
+            for arrival in bus.deliveries(from: replica, to: to, now: now, random: &random) {
+                scheduler.schedule(.deliver(ConsensusEnvelope(from: replica, to: to, message: message)), at: arrival)
+            }
+        case .persist(let request):
+            let latency = random.between(options.diskLatency) + (bus.slowness[replica] ?? 0) / 4
+            let completesAt = replicas[replica].disk.submit(request, now: now, latency: latency)
+            scheduler.schedule(.diskCompleted(replica: replica, incarnation: replicas[replica].incarnation), at: completesAt)
+        case .apply(let entry, let client):
+            apply(entry, at: replica, answering: client)
+        case .writeRejected(let token, let rejection), .readRejected(let token, let rejection):
+            answer(token, at: replica, .rejected(rejection))
+        case .writeOutcomeUnknown(let token):
+            answer(token, at: replica, .unknown)
+        case .readReady(let token, let index):
+            serveRead(token, at: replica, index: index)
+        case .roleChanged(let term, let role):
+            note("replica \(replica): term \(term), \(role)")
+            if role == .leader, let core = replicas[replica].core {
+                monitor.leaderStarted(replica: replica, term: term, log: core.logEntries, time: now)
+            }
+        }
+    }
+
+    private func apply(_ entry: LogEntry, at replica: Int, answering token: ClientToken?) {
+        monitor.applied(entry, at: replica, time: now)
+        if entry.isNoOp {
+            replicas[replica].machine.skip(index: entry.index)
+            return
+        }
+        let outcome = replicas[replica].machine.apply(index: entry.index, entry: entry.data)
+        guard let token else { return }
+        switch outcome {
+        case .applied(let result): answer(token, at: replica, .ok(Self.output(result), index: entry.index))
+        case .duplicate(let result, let original): answer(token, at: replica, .ok(Self.output(result), index: original))
+        case .stale: monitor.violate("sessions: a simulated client's request was stale at index \(entry.index)", now)
+        }
+    }
+
+    static func output(_ result: KvCommandResult) -> OperationOutput {
+        switch result {
+        case .put: .write
+        case .delete(let existed): .delete(existed: existed)
+        case .compareAndSet(let succeeded, _): .compareAndSet(succeeded: succeeded)
+        }
+    }
+
+    private func serveRead(_ token: ClientToken, at replica: Int, index: LogIndex) {
+        guard let call = replicas[replica].calls[token] else { return }
+        let machine = replicas[replica].machine
+        precondition(machine.appliedIndex >= index, "read index \(index) beyond applied \(machine.appliedIndex)")
+        answer(token, at: replica, .ok(.read(machine.get(call.operation.key)), index: machine.appliedIndex))
+    }
+
+    /// Sends the reply to the client that made the call (if this incarnation still knows it).
+    private func answer(_ token: ClientToken, at replica: Int, _ result: ClientReply.Result) {
+        guard let call = replicas[replica].calls.removeValue(forKey: token) else { return }
+        let reply = ClientReply(client: call.client, token: token, result: result)
+        scheduler.schedule(.clientReplyArrives(reply), after: random.between(options.clientLatency))
+    }
+
+    /// A client's call reaches a replica (lost if the replica is down).
+    func arrive(_ call: ClientCall, at replica: Int) {
+        guard replicas[replica].isUp else { return }
+        replicas[replica].calls[call.token] = call
+        let session = ClientSession(clientID: Int64(call.client + 1), requestID: call.requestID)
+        switch call.operation {
+        case .get:
+            feed(replica, .clientRead(call.token))
+        case .put(let key, let value):
+            feed(replica, .clientWrite(call.token, payload: LogCommand(command: .put(key: key, value: value), session: session).encoded()))
+        case .delete(let key):
+            feed(replica, .clientWrite(call.token, payload: LogCommand(command: .delete(key: key), session: session).encoded()))
+        case .compareAndSet(let key, let expected, let new):
+            let command = KvCommand.compareAndSet(key: key, expected: expected, newValue: new)
+            feed(replica, .clientWrite(call.token, payload: LogCommand(command: command, session: session).encoded()))
+        }
+    }
+}

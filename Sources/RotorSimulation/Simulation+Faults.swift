@@ -1,0 +1,97 @@
+import RotorConsensus
+
+extension Simulation {
+    /// Schedules random faults over `[start, end)`, one every 0.3–1.2 s.
+    func scheduleFaults(from start: Int64, until end: Int64) {
+        guard !options.faults.isEmpty else { return }
+        var time = start + random.between(VirtualTime.milliseconds(200)...VirtualTime.milliseconds(800))
+        while time < end {
+            scheduler.schedule(.fault(randomFault()), at: time)
+            time += random.between(VirtualTime.milliseconds(300)...VirtualTime.milliseconds(1200))
+        }
+    }
+
+    private func randomFault() -> FaultAction {
+        let n = options.replicaCount
+        let kind = random.pick(FaultKind.allCases.filter { options.faults.contains($0) })
+        let lasting = random.between(VirtualTime.milliseconds(300)...VirtualTime.milliseconds(2500))
+        switch kind {
+        case .crash:
+            return .crash(replica: Int(random.next() % UInt64(n)), restartAfter: lasting)
+        case .partition:
+            nextFaultID += 1
+            let victim = random.chance(0.5) ? (servingLeader ?? Int(random.next() % UInt64(n))) : Int(random.next() % UInt64(n))
+            return .partition(id: nextFaultID, isolating: [victim], oneWay: random.chance(0.3), lasting: lasting)
+        case .lossy:
+            return .lossy(drop: Double(random.between(5...30)) / 100, duplicate: Double(random.between(0...20)) / 100,
+                          reorder: Double(random.between(5...30)) / 100, lasting: lasting)
+        case .slow:
+            return .slow(replica: Int(random.next() % UInt64(n)), extraLatency: random.between(VirtualTime.milliseconds(20)...VirtualTime.milliseconds(200)),
+                         lasting: lasting)
+        }
+    }
+
+    func perform(_ action: FaultAction) {
+        switch action {
+        case .crash(let replica, let restartAfter):
+            guard isUp(replica) else { return }
+            faultsInjected += 1
+            crash(replica)
+            scheduler.schedule(.fault(.restart(replica: replica)), after: restartAfter)
+        case .restart(let replica):
+            restart(replica)
+        case .partition(let id, let group, let oneWay, let lasting):
+            faultsInjected += 1
+            var links = ConsensusMessageBus.isolating(group, among: options.replicaCount)
+            if oneWay { links = links.filter { group.contains($0.from) } }
+            activePartitions[id] = links
+            applyPartitions()
+            note("partition \(id): \(oneWay ? "one-way from" : "isolating") \(group.sorted())")
+            scheduler.schedule(.fault(.endPartition(id: id)), after: lasting)
+        case .endPartition(let id):
+            activePartitions[id] = nil
+            applyPartitions()
+            note("partition \(id) healed")
+        case .lossy(let drop, let duplicate, let reorder, let lasting):
+            faultsInjected += 1
+            bus.dropProbability = drop
+            bus.duplicateProbability = duplicate
+            bus.reorderProbability = reorder
+            note("lossy network: drop \(drop), duplicate \(duplicate), reorder \(reorder)")
+            scheduler.schedule(.fault(.endLossy), after: lasting)
+        case .endLossy:
+            bus.dropProbability = 0
+            bus.duplicateProbability = 0
+            bus.reorderProbability = 0
+        case .slow(let replica, let extra, let lasting):
+            faultsInjected += 1
+            bus.slowness[replica] = extra
+            note("replica \(replica) slow by \(extra / 1_000_000) ms")
+            scheduler.schedule(.fault(.endSlow(replica: replica)), after: lasting)
+        case .endSlow(let replica):
+            bus.slowness[replica] = nil
+        }
+    }
+
+    private func applyPartitions() {
+        bus.setBlocked(activePartitions.values.reduce(into: Set()) { $0.formUnion($1) })
+    }
+
+    /// Scenario API: cut `group` off from the other replicas (both ways unless `oneWay`).
+    public func isolate(_ group: Set<Int>, oneWay: Bool = false) {
+        nextFaultID += 1
+        var links = ConsensusMessageBus.isolating(group, among: options.replicaCount)
+        if oneWay { links = links.filter { group.contains($0.from) } }
+        activePartitions[nextFaultID] = links
+        applyPartitions()
+        note("isolated \(group.sorted())\(oneWay ? " one-way" : "")")
+    }
+
+    /// Ends every fault: partitions, lossy links, slowness; restarts crashed replicas.
+    public func healAll() {
+        activePartitions = [:]
+        bus.heal()
+        for id in 0..<options.replicaCount where !isUp(id) { restart(id) }
+        note("healed everything")
+    }
+}

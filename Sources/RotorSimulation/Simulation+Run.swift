@@ -1,0 +1,80 @@
+import RotorConsensus
+import RotorModel
+import RotorStateMachine
+import RotorTestSupport
+
+extension Simulation {
+    /// A randomized run: clients and faults, then a heal; afterwards checks
+    /// liveness (a write succeeds within `livenessBound` of the heal),
+    /// convergence (equal digests), durability and linearizability.
+    public func runRandomized() -> SimulationReport {
+        addClients(options.clientCount, autonomous: true)
+        clientsActive = true
+        scheduleFaults(from: 0, until: options.faultDuration)
+        run(until: options.faultDuration)
+        healAll()
+        healedAt = now
+        run(until: options.faultDuration + options.healDuration)
+        clientsActive = false
+        let quiet = run(until: { sim in sim.clients.allSatisfy { $0.current == nil } }, timeout: options.clientTimeout + VirtualTime.seconds(1))
+        if !quiet { monitor.violate("liveness: client operations still pending long after the heal", now) }
+        checkLiveness()
+        checkConvergence()
+        checkLinearizability()
+        return report()
+    }
+
+    private func checkLiveness() {
+        guard let healedAt else { return }
+        if let first = firstWriteAfterHeal {
+            if first - healedAt > options.livenessBound {
+                monitor.violate("liveness: the first write after the heal took \(Double(first - healedAt) / 1e9) s (bound \(Double(options.livenessBound) / 1e9) s)", now)
+            }
+        } else {
+            monitor.violate("liveness: no write succeeded after the heal", now)
+        }
+    }
+
+    /// After the heal every replica must reach the same commit index and state digest.
+    private func checkConvergence() {
+        let converged = run(until: { $0.converged }, timeout: VirtualTime.seconds(5))
+        if !converged {
+            let states = (0..<options.replicaCount).map { id -> String in
+                guard let core = core(id) else { return "\(id): down" }
+                return "\(id): term \(core.term) \(core.role) commit \(core.commitIndex) applied \(machine(id).appliedIndex) digest \(machine(id).digest())"
+            }
+            monitor.violate("convergence: replicas differ after the heal: \(states.joined(separator: "; "))", now)
+        }
+        var logs: [Int: [LogEntry]] = [:]
+        for id in 0..<options.replicaCount { if let core = core(id) { logs[id] = Array(core.logEntries.prefix(Int(core.commitIndex))) } }
+        monitor.checkFinalLogs(logs, time: now)
+    }
+
+    /// Every replica up, in the same term, with equal commit and applied indexes and digests.
+    public var converged: Bool {
+        let cores = (0..<options.replicaCount).compactMap { core($0) }
+        guard cores.count == options.replicaCount, let first = cores.first else { return false }
+        let digest = machine(0).digest()
+        return cores.allSatisfy { $0.commitIndex == first.commitIndex && $0.term == first.term && $0.status == .normal }
+            && (0..<options.replicaCount).allSatisfy { machine($0).appliedIndex == first.commitIndex && machine($0).digest() == digest }
+    }
+
+    private func checkLinearizability() {
+        switch LinearizabilityChecker().check(history.operations) {
+        case .linearizable: break
+        case .violation(let violation): monitor.violate("linearizability: \(violation)", now)
+        case .inconclusive(let reason): monitor.violate("linearizability: the checker gave up: \(reason)", now)
+        }
+    }
+
+    func report() -> SimulationReport {
+        let operations = history.operations
+        func count(_ matches: (OperationOutcome) -> Bool) -> Int { operations.filter { matches($0.outcome) }.count }
+        return SimulationReport(
+            seed: seed, violations: monitor.violations, operations: operations.count,
+            okCount: count { if case .ok = $0 { true } else { false } },
+            failCount: count { $0 == .fail }, unknownCount: count { $0 == .unknown },
+            faultsInjected: faultsInjected, termsReached: (0..<options.replicaCount).compactMap { core($0)?.term }.max() ?? 0,
+            trace: trace)
+    }
+}

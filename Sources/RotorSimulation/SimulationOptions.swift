@@ -1,0 +1,46 @@
+import RotorConsensus
+
+/// The shape of a simulated run.
+public struct SimulationOptions: Sendable {
+    public var replicaCount = 3
+    public var clientCount = 3
+    public var keyCount = 3
+    /// Faults are injected during this first part of the run…
+    public var faultDuration: Int64 = VirtualTime.seconds(8)
+    /// …then everything heals, and the cluster must serve again and converge.
+    public var healDuration: Int64 = VirtualTime.seconds(6)
+    public var faults: Set<FaultKind> = Set(FaultKind.allCases)
+    public var electionTimeout: Int64 = VirtualTime.milliseconds(300)
+    public var heartbeatInterval: Int64 = VirtualTime.milliseconds(50)
+    public var tickInterval: Int64 = VirtualTime.milliseconds(10)
+    public var diskLatency: ClosedRange<Int64> = 100_000...2_000_000
+    public var clientLatency: ClosedRange<Int64> = 200_000...1_000_000
+    /// How long a client keeps retrying one operation before recording it as unknown.
+    public var clientTimeout: Int64 = VirtualTime.seconds(2)
+    /// How long a client waits for one replica before trying another.
+    public var attemptTimeout: Int64 = VirtualTime.milliseconds(400)
+    /// A stated bound: after the heal, some write succeeds within this long.
+    public var livenessBound: Int64 = VirtualTime.seconds(3)
+    /// Test-only protocol bug to inject (the simulator must catch it).
+    public var unsafeFault: UnsafeFault?
+
+    public init() {}
+
+    func consensus(for replica: Int) -> ConsensusConfiguration {
+        ConsensusConfiguration(replicaCount: replicaCount, replicaID: replica, electionTimeout: electionTimeout,
+                               heartbeatInterval: heartbeatInterval, maxEntriesPerAppend: 16, maxAppendsInFlight: 4,
+                               unsafeFault: unsafeFault)
+    }
+}
+
+/// The kinds of faults the simulator injects.
+public enum FaultKind: String, Sendable, CaseIterable {
+    /// Crash a replica (losing unsynced writes), restart it later.
+    case crash
+    /// Cut a replica off, split the leader from the rest, or block one direction.
+    case partition
+    /// Drop, duplicate and reorder messages for a while.
+    case lossy
+    /// Make a replica's network and disk slow for a while.
+    case slow
+}
