@@ -57,13 +57,16 @@ public struct AppendResponse: Sendable, Equatable {
     public var matchIndex: LogIndex
     /// Without success: where the leader should back up to (the follower's last index, or the start of a conflicting term).
     public var conflictHint: LogIndex
+    /// The `prevIndex` of the append this answers, so a leader can tell a stale refusal from a current one.
+    public var prevIndex: LogIndex
 
-    public init(term: Term, from: ReplicaID, success: Bool, matchIndex: LogIndex, conflictHint: LogIndex) {
+    public init(term: Term, from: ReplicaID, success: Bool, matchIndex: LogIndex, conflictHint: LogIndex, prevIndex: LogIndex) {
         self.term = term
         self.from = from
         self.success = success
         self.matchIndex = matchIndex
         self.conflictHint = conflictHint
+        self.prevIndex = prevIndex
     }
 }
 

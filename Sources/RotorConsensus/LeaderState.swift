@@ -5,8 +5,11 @@ struct LeaderState: Sendable {
         var nextIndex: LogIndex
         /// Highest index acknowledged in this term (durable, and matching ours).
         var matchIndex: LogIndex = 0
-        /// Last index and send time of each `appendEntries` in flight.
-        var inFlight: [(lastIndex: LogIndex, sentAt: Instant)] = []
+        /// Each `appendEntries` in flight: what it followed, its last index, when it left.
+        var inFlight: [(prevIndex: LogIndex, lastIndex: LogIndex, sentAt: Instant)] = []
+        /// After a refusal, one append at a time until one fits (Raft's probe
+        /// state): pipelining into a mismatch would multiply refusals.
+        var probing = false
     }
 
     var followers: [ReplicaID: Follower]

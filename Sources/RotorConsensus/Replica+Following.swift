@@ -8,7 +8,8 @@ extension Replica {
     mutating func onAppendEntries(_ message: AppendEntries, from: ReplicaID) {
         guard message.term == term else {
             // An older term: refuse, and tell the sender which term we are in.
-            send(.appendResponse(AppendResponse(term: term, from: replicaID, success: false, matchIndex: 0, conflictHint: 0)), to: from)
+            send(.appendResponse(AppendResponse(term: term, from: replicaID, success: false, matchIndex: 0, conflictHint: 0,
+                                                prevIndex: message.prevIndex)), to: from)
             return
         }
         guard from == termLeader, !isLeader else { return }
@@ -23,7 +24,8 @@ extension Replica {
             appendInStep(message)
         }
         advanceFollowerCommit(message.leaderCommit)
-        let ack = ConsensusMessage.appendResponse(AppendResponse(term: term, from: replicaID, success: true, matchIndex: verifiedMatch, conflictHint: 0))
+        let ack = ConsensusMessage.appendResponse(AppendResponse(term: term, from: replicaID, success: true, matchIndex: verifiedMatch,
+                                                                 conflictHint: 0, prevIndex: message.prevIndex))
         if configuration.unsafeFault == .acknowledgeBeforePersist {
             send(ack, to: from)
         } else {
@@ -36,7 +38,7 @@ extension Replica {
         let hint = message.prevIndex > log.lastIndex ? log.lastIndex : log.indexBeforeTerm(containing: message.prevIndex)
         let floor = commitIndex  // committed entries are the leader's too
         send(.appendResponse(AppendResponse(term: term, from: replicaID, success: false, matchIndex: 0,
-                                            conflictHint: max(hint, floor))), to: from)
+                                            conflictHint: max(hint, floor), prevIndex: message.prevIndex)), to: from)
     }
 
     /// Before our log holds the leader's whole starting log, we take its

@@ -45,10 +45,11 @@ extension Replica {
     /// Fills the follower's window with batches of entries it has not been sent.
     mutating func replicate(to peer: ReplicaID) {
         guard var leadership, leadership.ready, var follower = leadership.followers[peer] else { return }
-        while follower.inFlight.count < configuration.maxAppendsInFlight && follower.nextIndex <= log.lastIndex {
+        let window = follower.probing ? 1 : configuration.maxAppendsInFlight
+        while follower.inFlight.count < window && follower.nextIndex <= log.lastIndex {
             let last = min(log.lastIndex, follower.nextIndex + LogIndex(configuration.maxEntriesPerAppend) - 1)
             sendAppend(to: peer, after: follower.nextIndex - 1, through: last)
-            follower.inFlight.append((last, now))
+            follower.inFlight.append((follower.nextIndex - 1, last, now))
             follower.nextIndex = last + 1
         }
         leadership.followers[peer] = follower
@@ -81,10 +82,14 @@ extension Replica {
             follower.matchIndex = max(follower.matchIndex, message.matchIndex)
             follower.nextIndex = max(follower.nextIndex, follower.matchIndex + 1)
             follower.inFlight.removeAll { $0.lastIndex <= message.matchIndex }
+            follower.probing = false
             leadership?.followers[from] = follower
             advanceCommit()
         } else {
+            // Only a refusal of an append still in flight counts; older ones (duplicated, reordered) are stale.
+            guard follower.inFlight.contains(where: { $0.prevIndex == message.prevIndex }) else { return }
             follower.inFlight.removeAll()
+            follower.probing = true
             follower.nextIndex = max(follower.matchIndex + 1, min(follower.nextIndex, message.conflictHint + 1))
             leadership?.followers[from] = follower
         }
@@ -103,8 +108,11 @@ extension Replica {
             // The follower is behind, or restarted and must re-verify its log: probe from what it acknowledged.
             follower.nextIndex = min(follower.nextIndex, follower.matchIndex + 1)
             leadership?.followers[from] = follower
+            follower.probing = true
+            leadership?.followers[from] = follower
             if follower.nextIndex > log.lastIndex {
                 sendAppend(to: from, after: log.lastIndex, through: log.lastIndex)
+                leadership?.followers[from]?.inFlight.append((log.lastIndex, log.lastIndex, now))
             } else {
                 replicate(to: from)
             }

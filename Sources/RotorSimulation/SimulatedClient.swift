@@ -31,6 +31,8 @@ struct SimulatedClient {
     var lastSeen: [Bytes: Bytes] = [:]
     var current: InFlight?
     var outcomes: [OperationID: OperationOutcome] = [:]
+    /// Scenario clients may make exactly one attempt and report what it said.
+    var singleAttempt = false
 
     init(id: Int, autonomous: Bool, leaderGuess: Int) {
         self.id = id

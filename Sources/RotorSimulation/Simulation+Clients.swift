@@ -12,14 +12,23 @@ extension Simulation {
         }
     }
 
-    /// Scenario API: client `client` performs `operation` to completion and returns its outcome.
-    public func perform(_ operation: ScenarioOperation, client: Int = 0) -> OperationOutcome {
+    /// Scenario API: client `client` performs `operation` to completion and
+    /// returns its outcome. `via` picks the first replica to ask; `retries`
+    /// false makes a single attempt there. `requestID` reuses an id (a retry
+    /// of an earlier write, as a client would after losing the reply).
+    public func perform(_ operation: ScenarioOperation, client: Int = 0, via replica: Int? = nil, retries: Bool = true,
+                        requestID: Int64? = nil) -> OperationOutcome {
         while clients.count <= client { addClients(1, autonomous: false) }
         precondition(clients[client].current == nil, "client \(client) is busy")
-        let id = startOperation(client, operation.simulated)
+        if let replica { clients[client].leaderGuess = replica }
+        clients[client].singleAttempt = !retries
+        let id = startOperation(client, operation.simulated, requestID: requestID)
         run(until: { $0.clients[client].outcomes[id] != nil }, timeout: options.clientTimeout + VirtualTime.seconds(1))
         return clients[client].outcomes[id] ?? .unknown
     }
+
+    /// The request id the client used for its latest operation.
+    public func lastRequestID(client: Int = 0) -> Int64 { clients[client].nextRequestID - 1 }
 
     /// Every operation any client completed, for the linearizability checker.
     public var historyOperations: [HistoryOperation] { history.operations }
@@ -36,6 +45,8 @@ extension Simulation {
             finish(client, mutating && (current.mayHaveApplied || !current.attemptResolved) ? .unknown : .fail)
         } else if let retryAt = current.retryAt, now >= retryAt {
             sendAttempt(client)
+        } else if clients[client].singleAttempt && now >= current.attemptDeadline {
+            finish(client, current.operation.historyKind.isMutating ? .unknown : .fail)
         } else if current.retryAt == nil && now >= current.attemptDeadline {
             // No answer from that replica: try the next one.
             clients[client].leaderGuess = (clients[client].leaderGuess + 1) % options.replicaCount
@@ -44,10 +55,10 @@ extension Simulation {
     }
 
     @discardableResult
-    func startOperation(_ client: Int, _ operation: SimulatedOperation) -> OperationID {
+    func startOperation(_ client: Int, _ operation: SimulatedOperation, requestID reused: Int64? = nil) -> OperationID {
         let id = history.invoke(process: clients[client].process, key: operation.key, operation.historyKind, at: now)
-        let requestID = clients[client].nextRequestID
-        clients[client].nextRequestID += 1
+        let requestID = reused ?? clients[client].nextRequestID
+        if reused == nil { clients[client].nextRequestID += 1 }
         clients[client].current = SimulatedClient.InFlight(id: id, operation: operation, requestID: requestID,
                                                            deadline: now + options.clientTimeout)
         scheduler.schedule(.clientWakes(client: client), at: now + options.clientTimeout)
@@ -78,6 +89,12 @@ extension Simulation {
             }
             remember(output, of: current.operation, client: reply.client)
             finish(reply.client, .ok(output))
+            return
+        case .rejected where clients[reply.client].singleAttempt && !current.mayHaveApplied:
+            finish(reply.client, .fail)
+            return
+        case .unknown where clients[reply.client].singleAttempt:
+            finish(reply.client, .unknown)
             return
         case .rejected(let rejection):
             current.attemptResolved = true

@@ -16,6 +16,7 @@ extension Simulation {
         healedAt = now
         run(until: options.faultDuration + options.healDuration)
         clientsActive = false
+        guard monitor.violations.isEmpty else { return report() }
         let quiet = run(until: { sim in sim.clients.allSatisfy { $0.current == nil } }, timeout: options.clientTimeout + VirtualTime.seconds(1))
         if !quiet { monitor.violate("liveness: client operations still pending long after the heal", now) }
         checkLiveness()
@@ -60,7 +61,8 @@ extension Simulation {
     }
 
     private func checkLinearizability() {
-        switch LinearizabilityChecker().check(history.operations) {
+        // A step budget, not a time limit, so a run stays a function of its seed.
+        switch LinearizabilityChecker().check(history.operations, budget: CheckBudget(maxStepsPerKey: 500_000, timeLimit: nil)) {
         case .linearizable: break
         case .violation(let violation): monitor.violate("linearizability: \(violation)", now)
         case .inconclusive(let reason): monitor.violate("linearizability: the checker gave up: \(reason)", now)

@@ -28,6 +28,9 @@ public final class Simulation {
     /// Clients start new operations only while this is true.
     var clientsActive = false
     var healedAt: Int64?
+    /// Events processed; a run that needs absurdly many is livelocked.
+    var eventsProcessed = 0
+    static let eventBudget = 3_000_000
     /// Print notable events as they happen (for replaying a failing seed).
     public var echoTrace = false
     var firstWriteAfterHeal: Int64?
@@ -44,9 +47,10 @@ public final class Simulation {
 
     // MARK: Running
 
-    /// Runs events until `deadline` (absolute virtual time).
+    /// Runs events until `deadline` (absolute virtual time). A run stops at
+    /// its first violation: what follows a broken invariant proves nothing.
     public func run(until deadline: Int64) {
-        while let event = scheduler.next(before: deadline) { process(event) }
+        while monitor.violations.isEmpty, let event = scheduler.next(before: deadline) { process(event) }
     }
 
     public func run(for duration: Int64) { run(until: now + duration) }
@@ -56,13 +60,17 @@ public final class Simulation {
     public func run(until condition: (Simulation) -> Bool, timeout: Int64) -> Bool {
         let deadline = now + timeout
         while !condition(self) {
-            guard let event = scheduler.next(before: deadline) else { return condition(self) }
+            guard monitor.violations.isEmpty, let event = scheduler.next(before: deadline) else { return condition(self) }
             process(event)
         }
         return true
     }
 
     func process(_ event: SimulationEvent) {
+        eventsProcessed += 1
+        if eventsProcessed == Self.eventBudget {
+            monitor.violate("liveness: \(Self.eventBudget) events without finishing the run (a livelock?)", now)
+        }
         switch event {
         case .deliver(let envelope):
             guard replicas[envelope.to].isUp else { return }

@@ -4,8 +4,9 @@ import RotorSimulation
 import RotorTestSupport
 import Testing
 
-/// Stories of the protocol, each a few lines over the deterministic simulator.
+/// Stories of the protocol, each a few readable lines over the deterministic simulator.
 @Suite struct ScenarioTests {
+    /// A cluster whose first leader serves (replica 0 leads term 0).
     func cluster(_ replicas: Int = 3, seed: UInt64 = 1) -> Simulation {
         var options = SimulationOptions()
         options.replicaCount = replicas
@@ -14,10 +15,111 @@ import Testing
         return simulation
     }
 
-    @Test func aNewClusterServesReadsAndWrites() {
+    func value(_ text: String) -> OperationOutcome { .ok(.read(Bytes(utf8: text))) }
+
+    @Test func theLeaderCrashesAndTheNextReplicaLeads() {
         let sim = cluster()
         #expect(sim.perform(.put("a", "1")) == .ok(.write))
-        #expect(sim.perform(.get("a")) == .ok(.read(Bytes(utf8: "1"))))
+        sim.crash(0)
+        #expect(sim.run(until: { $0.servingLeader == 1 }, timeout: VirtualTime.seconds(3)))
+        #expect(sim.core(1)?.term == 1)
+        #expect(sim.perform(.get("a")) == value("1"))
+        #expect(sim.violations.isEmpty)
+    }
+
+    @Test func theSuccessorIsAlsoDownSoTheTermSkipsPastIt() {
+        let sim = cluster(5)
+        #expect(sim.perform(.put("a", "1")) == .ok(.write))
+        sim.crash(0)
+        sim.crash(1)
+        #expect(sim.run(until: { $0.servingLeader != nil }, timeout: VirtualTime.seconds(5)))
+        #expect(sim.servingLeader == 2)
+        #expect(sim.core(2)?.term == 2)
+        #expect(sim.perform(.get("a")) == value("1"))
+        #expect(sim.violations.isEmpty)
+    }
+
+    @Test func anIsolatedReplicaRejoinsWithoutDisruptingTheLeader() {
+        let sim = cluster()
+        sim.isolate([2])
+        sim.run(for: VirtualTime.seconds(3))  // replica 2 times out again and again, alone
+        #expect(sim.perform(.put("a", "1")) == .ok(.write))
+        sim.healAll()
+        #expect(sim.run(until: { $0.converged }, timeout: VirtualTime.seconds(3)))
+        #expect(sim.servingLeader == 0)
+        #expect(sim.core(0)?.term == 0)
+        #expect(sim.core(2)?.term == 0)
+        #expect(sim.violations.isEmpty)
+    }
+
+    @Test func aRestartedFollowerDoesNotDisruptTheLeader() {
+        let sim = cluster()
+        #expect(sim.perform(.put("a", "1")) == .ok(.write))
+        sim.crash(2)
+        sim.run(for: VirtualTime.seconds(2))
+        sim.restart(2)
+        #expect(sim.run(until: { $0.converged }, timeout: VirtualTime.seconds(3)))
+        #expect(sim.core(0)?.term == 0)
+        #expect(sim.machine(2).get(Bytes(utf8: "a")) == Bytes(utf8: "1"))
+    }
+
+    @Test func aDeposedLeaderCannotCommit() {
+        let sim = cluster()
+        #expect(sim.perform(.put("a", "1")) == .ok(.write))
+        let committedBefore = sim.core(0)!.commitIndex
+        sim.isolate([0])
+        // Replica 0 still believes it leads term 0 and takes the write, but no majority acknowledges it.
+        #expect(sim.perform(.put("a", "lost"), client: 1, via: 0, retries: false) == .unknown)
+        #expect(sim.core(0)!.commitIndex == committedBefore)
+        #expect(sim.run(until: { $0.servingLeader == 1 }, timeout: VirtualTime.seconds(3)))
+        #expect(sim.perform(.put("a", "2")) == .ok(.write))
+        sim.healAll()
+        #expect(sim.run(until: { $0.converged }, timeout: VirtualTime.seconds(3)))
+        #expect(sim.perform(.get("a")) == value("2"))
+        #expect(sim.violations.isEmpty)
+    }
+
+    @Test func aFollowersDivergentUncommittedSuffixIsReplaced() {
+        let sim = cluster()
+        #expect(sim.perform(.put("a", "1")) == .ok(.write))
+        sim.isolate([0])
+        for i in 0..<3 { _ = sim.perform(.put("stale\(i)", "x"), client: 1, via: 0, retries: false) }
+        let divergent = sim.core(0)!.logEntries.filter { $0.term == 0 && $0.index > sim.core(0)!.commitIndex }
+        #expect(divergent.count == 3)
+        #expect(sim.run(until: { $0.servingLeader == 1 }, timeout: VirtualTime.seconds(3)))
+        for i in 0..<5 { #expect(sim.perform(.put("fresh\(i)", "y")) == .ok(.write)) }
+        sim.healAll()
+        #expect(sim.run(until: { $0.converged }, timeout: VirtualTime.seconds(3)))
+        #expect(sim.core(0)!.logEntries == sim.core(1)!.logEntries)
+        #expect(!sim.core(0)!.logEntries.contains(where: { divergent.contains($0) }))
+        #expect(sim.perform(.get("stale0")) == .ok(.read(nil)))
+        #expect(sim.violations.isEmpty)
+    }
+
+    @Test func aDuplicatedWriteIsAppliedOnce() {
+        let sim = cluster()
+        sim.bus.duplicateProbability = 1  // every message arrives twice
+        #expect(sim.perform(.compareAndSet("lock", expected: nil, new: "me")) == .ok(.compareAndSet(succeeded: true)))
+        let id = sim.lastRequestID()
+        // The client lost the reply and retries through another replica with the same request id.
+        #expect(sim.perform(.compareAndSet("lock", expected: nil, new: "me"), via: 2, requestID: id) == .ok(.compareAndSet(succeeded: true)))
+        #expect(sim.perform(.compareAndSet("lock", expected: nil, new: "you")) == .ok(.compareAndSet(succeeded: false)))
+        #expect(sim.run(until: { $0.converged }, timeout: VirtualTime.seconds(2)))
+        let applied = sim.core(0)!.logEntries.filter { !$0.isNoOp }.count
+        #expect(applied == 3)  // both copies of the retried CAS are in the log; the state machine applied it once
+        #expect(sim.machine(0).get(Bytes(utf8: "lock")) == Bytes(utf8: "me"))
+        #expect(sim.violations.isEmpty)
+    }
+
+    @Test func aOneReplicaClusterWorksAndSurvivesARestart() {
+        let sim = cluster(1)
+        #expect(sim.perform(.put("a", "1")) == .ok(.write))
+        #expect(sim.perform(.get("a")) == value("1"))
+        sim.crash(0)
+        sim.restart(0)
+        #expect(sim.run(until: { $0.servingLeader == 0 }, timeout: VirtualTime.seconds(3)))
+        #expect(sim.core(0)!.term == 1)
+        #expect(sim.perform(.get("a")) == value("1"))
         #expect(sim.violations.isEmpty)
     }
 }
