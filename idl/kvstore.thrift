@@ -167,6 +167,91 @@ struct StatusResponse {
   12: required string version,
 }
 
+// ---------------------------------------------------------------------------
+// Consensus: replica to replica. The rotating-leader protocol (Viewstamped
+// Replication with round-robin leaders): the leader of term t is replica
+// t mod n. Every message carries the sender's term; replicas refuse older terms.
+
+/** One slot of the replicated log. `data` is an encoded command; empty = no-op. */
+struct LogEntry {
+  1: required i64 index,
+  2: required i64 term,
+  3: required binary data,
+  /** The creating leader's clock, nanoseconds; informational. */
+  4: required i64 timestamp,
+}
+
+/** Leader to follower: entries that follow (prev_log_index, prev_log_term). */
+struct AppendEntryRequest {
+  1: required i32 leader_id,
+  /** The original single-entry form; unset when `entries` carries a batch or for a probe. */
+  2: optional LogEntry entry,
+  3: required i64 prev_log_index,
+  4: required i64 prev_log_term,
+  5: required i64 leader_term,
+  /** A batch of consecutive entries (replaces `entry`). */
+  6: optional list<LogEntry> entries,
+  7: optional i64 leader_commit,
+  /** The no-op that opened the leader's term: a follower joins normal operation once it matches through it. */
+  8: optional i64 term_start_index,
+}
+
+/** Follower to leader, sent only once the entries are durable. */
+struct AppendEntryResponse {
+  1: required i64 term,
+  2: required i32 replica_id,
+  3: required bool success,
+  /** With success: the follower's log equals the leader's through here, durably. */
+  4: required i64 match_index,
+  /** Without success: where the leader should back up to. */
+  5: required i64 conflict_hint,
+  /** The prev_log_index of the request answered (tells stale refusals apart). */
+  6: required i64 prev_log_index,
+}
+
+/** Leader to follower: the commit index; the heartbeat while idle. */
+struct CommitNotificationRequest {
+  1: required i32 leader_id,
+  2: required i64 commit_index,
+  3: required i64 leader_term,
+  /** Heartbeat round, echoed back, so acknowledgements can confirm linearizable reads. */
+  4: optional i64 round,
+}
+
+struct CommitNotificationResponse {
+  1: required i64 term,
+  2: required i32 replica_id,
+  3: required i64 round,
+  /** How far the follower's log durably matches the leader's (0 if not yet in step). */
+  4: required i64 match_index,
+}
+
+/** "I lost the leader; let us move to proposed_term." Takes effect only with a majority. */
+struct StartViewChangeRequest {
+  1: required i64 term,
+  2: required i32 replica_id,
+  3: required i64 proposed_term,
+}
+
+/** A replica that joined `term` reports its log to that term's leader. */
+struct DoViewChangeRequest {
+  1: required i64 term,
+  2: required i32 replica_id,
+  3: required i64 last_normal_term,
+  4: required i64 last_index,
+  5: required i64 commit_index,
+  /** `entries` holds the sender's log from this index through last_index. */
+  6: required i64 entries_from,
+  7: required list<LogEntry> entries,
+}
+
+/** A new leader asks the replica with the best log for its entries from from_index. */
+struct LogRequest {
+  1: required i64 term,
+  2: required i32 replica_id,
+  3: required i64 from_index,
+}
+
 service KvStore {
   GetResponse get(1: GetRequest request) throws (1: KvError error),
   PutResponse put(1: PutRequest request) throws (1: KvError error),
@@ -176,4 +261,11 @@ service KvStore {
   ScanResponse scan(1: ScanRequest request) throws (1: KvError error),
   void ping() throws (1: KvError error),
   StatusResponse status() throws (1: KvError error),
+
+  // Consensus RPCs (replica to replica). Clients never call these.
+  AppendEntryResponse appendEntry(1: AppendEntryRequest request) throws (1: KvError error),
+  CommitNotificationResponse commitNotification(1: CommitNotificationRequest request) throws (1: KvError error),
+  void startViewChange(1: StartViewChangeRequest request) throws (1: KvError error),
+  void doViewChange(1: DoViewChangeRequest request) throws (1: KvError error),
+  void requestLog(1: LogRequest request) throws (1: KvError error),
 }

@@ -5715,6 +5715,3645 @@ rkv_status_response_get_type (void)
   return type;
 }
 
+enum _RkvLogEntryProperties
+{
+  PROP_RKV_LOG_ENTRY_0,
+  PROP_RKV_LOG_ENTRY_INDEX,
+  PROP_RKV_LOG_ENTRY_TERM,
+  PROP_RKV_LOG_ENTRY_DATA,
+  PROP_RKV_LOG_ENTRY_TIMESTAMP
+};
+
+/* reads a log_entry object */
+static gint32
+rkv_log_entry_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvLogEntry * this_object = RKV_LOG_ENTRY(object);
+  gboolean isset_index = FALSE;
+  gboolean isset_term = FALSE;
+  gboolean isset_data = FALSE;
+  gboolean isset_timestamp = FALSE;
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->index, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 2:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->term, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_term = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 3:
+        if (ftype == T_STRING)
+        {
+          if (this_object->data != NULL)
+          {
+            g_byte_array_unref(this_object->data);
+            this_object->data = NULL;
+          }
+
+          if ((ret = thrift_protocol_read_binary (protocol, &data, &len, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->data = g_byte_array_new();
+          g_byte_array_append (this_object->data, (guint8 *) data, (guint) len);
+          g_free (data);
+          isset_data = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 4:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->timestamp, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_timestamp = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if (!isset_index)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_term)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_data)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_timestamp)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  return xfer;
+}
+
+static gint32
+rkv_log_entry_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvLogEntry * this_object = RKV_LOG_ENTRY(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "LogEntry", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "index", T_I64, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->index, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "term", T_I64, 2, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->term, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "data", T_STRING, 3, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_binary (protocol, this_object->data ? ((GByteArray *) this_object->data)->data : NULL, this_object->data ? ((GByteArray *) this_object->data)->len : 0, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "timestamp", T_I64, 4, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->timestamp, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_log_entry_set_property (GObject *object,
+                            guint property_id,
+                            const GValue *value,
+                            GParamSpec *pspec)
+{
+  RkvLogEntry *self = RKV_LOG_ENTRY (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_LOG_ENTRY_INDEX:
+      self->index = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_LOG_ENTRY_TERM:
+      self->term = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_LOG_ENTRY_DATA:
+      if (self->data != NULL)
+        g_byte_array_unref (self->data);
+      self->data = g_value_dup_boxed (value);
+      break;
+
+    case PROP_RKV_LOG_ENTRY_TIMESTAMP:
+      self->timestamp = g_value_get_int64 (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_log_entry_get_property (GObject *object,
+                            guint property_id,
+                            GValue *value,
+                            GParamSpec *pspec)
+{
+  RkvLogEntry *self = RKV_LOG_ENTRY (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_LOG_ENTRY_INDEX:
+      g_value_set_int64 (value, self->index);
+      break;
+
+    case PROP_RKV_LOG_ENTRY_TERM:
+      g_value_set_int64 (value, self->term);
+      break;
+
+    case PROP_RKV_LOG_ENTRY_DATA:
+      g_value_set_boxed (value, self->data);
+      break;
+
+    case PROP_RKV_LOG_ENTRY_TIMESTAMP:
+      g_value_set_int64 (value, self->timestamp);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_log_entry_instance_init (RkvLogEntry * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->index = 0;
+  object->term = 0;
+  object->data = NULL;
+  object->timestamp = 0;
+}
+
+static void 
+rkv_log_entry_finalize (GObject *object)
+{
+  RkvLogEntry *tobject = RKV_LOG_ENTRY (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->data != NULL)
+  {
+    thrift_string_free(tobject->data);
+    tobject->data = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_log_entry_get_type ())))->finalize (object);
+}
+
+static void
+rkv_log_entry_class_init (RkvLogEntryClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_log_entry_read;
+  struct_class->write = rkv_log_entry_write;
+
+  gobject_class->finalize = rkv_log_entry_finalize;
+  gobject_class->get_property = rkv_log_entry_get_property;
+  gobject_class->set_property = rkv_log_entry_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_LOG_ENTRY_INDEX,
+     g_param_spec_int64 ("index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_LOG_ENTRY_TERM,
+     g_param_spec_int64 ("term",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_LOG_ENTRY_DATA,
+     g_param_spec_boxed ("data",
+                         NULL,
+                         NULL,
+                         G_TYPE_BYTE_ARRAY,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_LOG_ENTRY_TIMESTAMP,
+     g_param_spec_int64 ("timestamp",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_log_entry_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvLogEntryClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_log_entry_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvLogEntry),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_log_entry_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvLogEntryType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvAppendEntryRequestProperties
+{
+  PROP_RKV_APPEND_ENTRY_REQUEST_0,
+  PROP_RKV_APPEND_ENTRY_REQUEST_LEADER_ID,
+  PROP_RKV_APPEND_ENTRY_REQUEST_ENTRY,
+  PROP_RKV_APPEND_ENTRY_REQUEST_PREV_LOG_INDEX,
+  PROP_RKV_APPEND_ENTRY_REQUEST_PREV_LOG_TERM,
+  PROP_RKV_APPEND_ENTRY_REQUEST_LEADER_TERM,
+  PROP_RKV_APPEND_ENTRY_REQUEST_ENTRIES,
+  PROP_RKV_APPEND_ENTRY_REQUEST_LEADER_COMMIT,
+  PROP_RKV_APPEND_ENTRY_REQUEST_TERM_START_INDEX
+};
+
+/* reads a append_entry_request object */
+static gint32
+rkv_append_entry_request_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvAppendEntryRequest * this_object = RKV_APPEND_ENTRY_REQUEST(object);
+  gboolean isset_leader_id = FALSE;
+  gboolean isset_prev_log_index = FALSE;
+  gboolean isset_prev_log_term = FALSE;
+  gboolean isset_leader_term = FALSE;
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_I32)
+        {
+          if ((ret = thrift_protocol_read_i32 (protocol, &this_object->leader_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_leader_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 2:
+        if (ftype == T_STRUCT)
+        {
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->entry), protocol, error)) < 0)
+          {
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_entry = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 3:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->prev_log_index, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_prev_log_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 4:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->prev_log_term, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_prev_log_term = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 5:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->leader_term, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_leader_term = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 6:
+        if (ftype == T_LIST)
+        {
+          {
+            guint32 size;
+            guint32 i;
+            ThriftType element_type;
+
+            if ((ret = thrift_protocol_read_list_begin (protocol, &element_type,&size, error)) < 0)
+              return -1;
+            xfer += ret;
+
+            /* iterate through list elements */
+            for (i = 0; i < size; i++)
+            {
+              RkvLogEntry * _elem7 = NULL;
+              if ( _elem7 != NULL)
+              {
+                g_object_unref (_elem7);
+              }
+              _elem7 = g_object_new (RKV_TYPE_LOG_ENTRY, NULL);
+              if ((ret = thrift_struct_read (THRIFT_STRUCT (_elem7), protocol, error)) < 0)
+              {
+                g_object_unref (_elem7);
+                return -1;
+              }
+              xfer += ret;
+              g_ptr_array_add (this_object->entries, _elem7);
+            }
+            if ((ret = thrift_protocol_read_list_end (protocol, error)) < 0)
+              return -1;
+            xfer += ret;
+          }
+          this_object->__isset_entries = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 7:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->leader_commit, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_leader_commit = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 8:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->term_start_index, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_term_start_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if (!isset_leader_id)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_prev_log_index)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_prev_log_term)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_leader_term)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  return xfer;
+}
+
+static gint32
+rkv_append_entry_request_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvAppendEntryRequest * this_object = RKV_APPEND_ENTRY_REQUEST(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "AppendEntryRequest", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "leader_id", T_I32, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i32 (protocol, this_object->leader_id, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_entry == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "entry", T_STRUCT, 2, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->entry), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_begin (protocol, "prev_log_index", T_I64, 3, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->prev_log_index, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "prev_log_term", T_I64, 4, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->prev_log_term, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "leader_term", T_I64, 5, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->leader_term, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_entries == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "entries", T_LIST, 6, error)) < 0)
+      return -1;
+    xfer += ret;
+    {
+      guint i8;
+
+      if ((ret = thrift_protocol_write_list_begin (protocol, T_STRUCT, (gint32) (this_object->entries ? this_object->entries->len : 0), error)) < 0)
+        return -1;
+      xfer += ret;
+      for (i8 = 0; i8 < (this_object->entries ? this_object->entries->len : 0); i8++)
+      {
+        if ((ret = thrift_struct_write (THRIFT_STRUCT ((g_ptr_array_index ((GPtrArray *) this_object->entries, i8))), protocol, error)) < 0)
+          return -1;
+        xfer += ret;
+
+      }
+      if ((ret = thrift_protocol_write_list_end (protocol, error)) < 0)
+        return -1;
+      xfer += ret;
+    }
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_leader_commit == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "leader_commit", T_I64, 7, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->leader_commit, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_term_start_index == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "term_start_index", T_I64, 8, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->term_start_index, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_append_entry_request_set_property (GObject *object,
+                                       guint property_id,
+                                       const GValue *value,
+                                       GParamSpec *pspec)
+{
+  RkvAppendEntryRequest *self = RKV_APPEND_ENTRY_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_APPEND_ENTRY_REQUEST_LEADER_ID:
+      self->leader_id = g_value_get_int (value);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_REQUEST_ENTRY:
+      if (self->entry != NULL)
+        g_object_unref (self->entry);
+      self->entry = g_value_dup_object (value);
+      self->__isset_entry = TRUE;
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_REQUEST_PREV_LOG_INDEX:
+      self->prev_log_index = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_REQUEST_PREV_LOG_TERM:
+      self->prev_log_term = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_REQUEST_LEADER_TERM:
+      self->leader_term = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_REQUEST_ENTRIES:
+      if (self->entries != NULL)
+        g_ptr_array_unref (self->entries);
+      self->entries = g_value_dup_boxed (value);
+      self->__isset_entries = TRUE;
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_REQUEST_LEADER_COMMIT:
+      self->leader_commit = g_value_get_int64 (value);
+      self->__isset_leader_commit = TRUE;
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_REQUEST_TERM_START_INDEX:
+      self->term_start_index = g_value_get_int64 (value);
+      self->__isset_term_start_index = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_append_entry_request_get_property (GObject *object,
+                                       guint property_id,
+                                       GValue *value,
+                                       GParamSpec *pspec)
+{
+  RkvAppendEntryRequest *self = RKV_APPEND_ENTRY_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_APPEND_ENTRY_REQUEST_LEADER_ID:
+      g_value_set_int (value, self->leader_id);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_REQUEST_ENTRY:
+      g_value_set_object (value, self->entry);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_REQUEST_PREV_LOG_INDEX:
+      g_value_set_int64 (value, self->prev_log_index);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_REQUEST_PREV_LOG_TERM:
+      g_value_set_int64 (value, self->prev_log_term);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_REQUEST_LEADER_TERM:
+      g_value_set_int64 (value, self->leader_term);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_REQUEST_ENTRIES:
+      g_value_set_boxed (value, self->entries);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_REQUEST_LEADER_COMMIT:
+      g_value_set_int64 (value, self->leader_commit);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_REQUEST_TERM_START_INDEX:
+      g_value_set_int64 (value, self->term_start_index);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_append_entry_request_instance_init (RkvAppendEntryRequest * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->leader_id = 0;
+  object->entry = g_object_new (RKV_TYPE_LOG_ENTRY, NULL);
+  object->__isset_entry = FALSE;
+  object->prev_log_index = 0;
+  object->prev_log_term = 0;
+  object->leader_term = 0;
+  object->entries = g_ptr_array_new_with_free_func (g_object_unref);
+  object->__isset_entries = FALSE;
+  object->leader_commit = 0;
+  object->__isset_leader_commit = FALSE;
+  object->term_start_index = 0;
+  object->__isset_term_start_index = FALSE;
+}
+
+static void 
+rkv_append_entry_request_finalize (GObject *object)
+{
+  RkvAppendEntryRequest *tobject = RKV_APPEND_ENTRY_REQUEST (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->entry != NULL)
+  {
+    g_object_unref(tobject->entry);
+    tobject->entry = NULL;
+  }
+  if (tobject->entries != NULL)
+  {
+    g_ptr_array_unref (tobject->entries);
+    tobject->entries = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_append_entry_request_get_type ())))->finalize (object);
+}
+
+static void
+rkv_append_entry_request_class_init (RkvAppendEntryRequestClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_append_entry_request_read;
+  struct_class->write = rkv_append_entry_request_write;
+
+  gobject_class->finalize = rkv_append_entry_request_finalize;
+  gobject_class->get_property = rkv_append_entry_request_get_property;
+  gobject_class->set_property = rkv_append_entry_request_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_REQUEST_LEADER_ID,
+     g_param_spec_int ("leader_id",
+                       NULL,
+                       NULL,
+                       G_MININT32,
+                       G_MAXINT32,
+                       0,
+                       G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_REQUEST_ENTRY,
+     g_param_spec_object ("entry",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_LOG_ENTRY,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_REQUEST_PREV_LOG_INDEX,
+     g_param_spec_int64 ("prev_log_index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_REQUEST_PREV_LOG_TERM,
+     g_param_spec_int64 ("prev_log_term",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_REQUEST_LEADER_TERM,
+     g_param_spec_int64 ("leader_term",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_REQUEST_ENTRIES,
+     g_param_spec_boxed ("entries",
+                         NULL,
+                         NULL,
+                         G_TYPE_PTR_ARRAY,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_REQUEST_LEADER_COMMIT,
+     g_param_spec_int64 ("leader_commit",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_REQUEST_TERM_START_INDEX,
+     g_param_spec_int64 ("term_start_index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_append_entry_request_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvAppendEntryRequestClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_append_entry_request_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvAppendEntryRequest),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_append_entry_request_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvAppendEntryRequestType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvAppendEntryResponseProperties
+{
+  PROP_RKV_APPEND_ENTRY_RESPONSE_0,
+  PROP_RKV_APPEND_ENTRY_RESPONSE_TERM,
+  PROP_RKV_APPEND_ENTRY_RESPONSE_REPLICA_ID,
+  PROP_RKV_APPEND_ENTRY_RESPONSE_SUCCESS,
+  PROP_RKV_APPEND_ENTRY_RESPONSE_MATCH_INDEX,
+  PROP_RKV_APPEND_ENTRY_RESPONSE_CONFLICT_HINT,
+  PROP_RKV_APPEND_ENTRY_RESPONSE_PREV_LOG_INDEX
+};
+
+/* reads a append_entry_response object */
+static gint32
+rkv_append_entry_response_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvAppendEntryResponse * this_object = RKV_APPEND_ENTRY_RESPONSE(object);
+  gboolean isset_term = FALSE;
+  gboolean isset_replica_id = FALSE;
+  gboolean isset_success = FALSE;
+  gboolean isset_match_index = FALSE;
+  gboolean isset_conflict_hint = FALSE;
+  gboolean isset_prev_log_index = FALSE;
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->term, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_term = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 2:
+        if (ftype == T_I32)
+        {
+          if ((ret = thrift_protocol_read_i32 (protocol, &this_object->replica_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_replica_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 3:
+        if (ftype == T_BOOL)
+        {
+          if ((ret = thrift_protocol_read_bool (protocol, &this_object->success, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_success = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 4:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->match_index, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_match_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 5:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->conflict_hint, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_conflict_hint = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 6:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->prev_log_index, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_prev_log_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if (!isset_term)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_replica_id)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_success)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_match_index)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_conflict_hint)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_prev_log_index)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  return xfer;
+}
+
+static gint32
+rkv_append_entry_response_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvAppendEntryResponse * this_object = RKV_APPEND_ENTRY_RESPONSE(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "AppendEntryResponse", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "term", T_I64, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->term, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "replica_id", T_I32, 2, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i32 (protocol, this_object->replica_id, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "success", T_BOOL, 3, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_bool (protocol, this_object->success, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "match_index", T_I64, 4, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->match_index, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "conflict_hint", T_I64, 5, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->conflict_hint, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "prev_log_index", T_I64, 6, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->prev_log_index, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_append_entry_response_set_property (GObject *object,
+                                        guint property_id,
+                                        const GValue *value,
+                                        GParamSpec *pspec)
+{
+  RkvAppendEntryResponse *self = RKV_APPEND_ENTRY_RESPONSE (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_APPEND_ENTRY_RESPONSE_TERM:
+      self->term = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_RESPONSE_REPLICA_ID:
+      self->replica_id = g_value_get_int (value);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_RESPONSE_SUCCESS:
+      self->success = g_value_get_boolean (value);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_RESPONSE_MATCH_INDEX:
+      self->match_index = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_RESPONSE_CONFLICT_HINT:
+      self->conflict_hint = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_RESPONSE_PREV_LOG_INDEX:
+      self->prev_log_index = g_value_get_int64 (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_append_entry_response_get_property (GObject *object,
+                                        guint property_id,
+                                        GValue *value,
+                                        GParamSpec *pspec)
+{
+  RkvAppendEntryResponse *self = RKV_APPEND_ENTRY_RESPONSE (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_APPEND_ENTRY_RESPONSE_TERM:
+      g_value_set_int64 (value, self->term);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_RESPONSE_REPLICA_ID:
+      g_value_set_int (value, self->replica_id);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_RESPONSE_SUCCESS:
+      g_value_set_boolean (value, self->success);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_RESPONSE_MATCH_INDEX:
+      g_value_set_int64 (value, self->match_index);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_RESPONSE_CONFLICT_HINT:
+      g_value_set_int64 (value, self->conflict_hint);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_RESPONSE_PREV_LOG_INDEX:
+      g_value_set_int64 (value, self->prev_log_index);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_append_entry_response_instance_init (RkvAppendEntryResponse * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->term = 0;
+  object->replica_id = 0;
+  object->success = 0;
+  object->match_index = 0;
+  object->conflict_hint = 0;
+  object->prev_log_index = 0;
+}
+
+static void 
+rkv_append_entry_response_finalize (GObject *object)
+{
+  RkvAppendEntryResponse *tobject = RKV_APPEND_ENTRY_RESPONSE (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_append_entry_response_get_type ())))->finalize (object);
+}
+
+static void
+rkv_append_entry_response_class_init (RkvAppendEntryResponseClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_append_entry_response_read;
+  struct_class->write = rkv_append_entry_response_write;
+
+  gobject_class->finalize = rkv_append_entry_response_finalize;
+  gobject_class->get_property = rkv_append_entry_response_get_property;
+  gobject_class->set_property = rkv_append_entry_response_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_RESPONSE_TERM,
+     g_param_spec_int64 ("term",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_RESPONSE_REPLICA_ID,
+     g_param_spec_int ("replica_id",
+                       NULL,
+                       NULL,
+                       G_MININT32,
+                       G_MAXINT32,
+                       0,
+                       G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_RESPONSE_SUCCESS,
+     g_param_spec_boolean ("success",
+                           NULL,
+                           NULL,
+                           FALSE,
+                           G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_RESPONSE_MATCH_INDEX,
+     g_param_spec_int64 ("match_index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_RESPONSE_CONFLICT_HINT,
+     g_param_spec_int64 ("conflict_hint",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_RESPONSE_PREV_LOG_INDEX,
+     g_param_spec_int64 ("prev_log_index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_append_entry_response_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvAppendEntryResponseClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_append_entry_response_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvAppendEntryResponse),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_append_entry_response_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvAppendEntryResponseType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvCommitNotificationRequestProperties
+{
+  PROP_RKV_COMMIT_NOTIFICATION_REQUEST_0,
+  PROP_RKV_COMMIT_NOTIFICATION_REQUEST_LEADER_ID,
+  PROP_RKV_COMMIT_NOTIFICATION_REQUEST_COMMIT_INDEX,
+  PROP_RKV_COMMIT_NOTIFICATION_REQUEST_LEADER_TERM,
+  PROP_RKV_COMMIT_NOTIFICATION_REQUEST_ROUND
+};
+
+/* reads a commit_notification_request object */
+static gint32
+rkv_commit_notification_request_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvCommitNotificationRequest * this_object = RKV_COMMIT_NOTIFICATION_REQUEST(object);
+  gboolean isset_leader_id = FALSE;
+  gboolean isset_commit_index = FALSE;
+  gboolean isset_leader_term = FALSE;
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_I32)
+        {
+          if ((ret = thrift_protocol_read_i32 (protocol, &this_object->leader_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_leader_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 2:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->commit_index, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_commit_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 3:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->leader_term, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_leader_term = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 4:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->round, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_round = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if (!isset_leader_id)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_commit_index)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_leader_term)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  return xfer;
+}
+
+static gint32
+rkv_commit_notification_request_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvCommitNotificationRequest * this_object = RKV_COMMIT_NOTIFICATION_REQUEST(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "CommitNotificationRequest", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "leader_id", T_I32, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i32 (protocol, this_object->leader_id, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "commit_index", T_I64, 2, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->commit_index, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "leader_term", T_I64, 3, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->leader_term, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_round == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "round", T_I64, 4, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->round, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_commit_notification_request_set_property (GObject *object,
+                                              guint property_id,
+                                              const GValue *value,
+                                              GParamSpec *pspec)
+{
+  RkvCommitNotificationRequest *self = RKV_COMMIT_NOTIFICATION_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_COMMIT_NOTIFICATION_REQUEST_LEADER_ID:
+      self->leader_id = g_value_get_int (value);
+      break;
+
+    case PROP_RKV_COMMIT_NOTIFICATION_REQUEST_COMMIT_INDEX:
+      self->commit_index = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_COMMIT_NOTIFICATION_REQUEST_LEADER_TERM:
+      self->leader_term = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_COMMIT_NOTIFICATION_REQUEST_ROUND:
+      self->round = g_value_get_int64 (value);
+      self->__isset_round = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_commit_notification_request_get_property (GObject *object,
+                                              guint property_id,
+                                              GValue *value,
+                                              GParamSpec *pspec)
+{
+  RkvCommitNotificationRequest *self = RKV_COMMIT_NOTIFICATION_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_COMMIT_NOTIFICATION_REQUEST_LEADER_ID:
+      g_value_set_int (value, self->leader_id);
+      break;
+
+    case PROP_RKV_COMMIT_NOTIFICATION_REQUEST_COMMIT_INDEX:
+      g_value_set_int64 (value, self->commit_index);
+      break;
+
+    case PROP_RKV_COMMIT_NOTIFICATION_REQUEST_LEADER_TERM:
+      g_value_set_int64 (value, self->leader_term);
+      break;
+
+    case PROP_RKV_COMMIT_NOTIFICATION_REQUEST_ROUND:
+      g_value_set_int64 (value, self->round);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_commit_notification_request_instance_init (RkvCommitNotificationRequest * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->leader_id = 0;
+  object->commit_index = 0;
+  object->leader_term = 0;
+  object->round = 0;
+  object->__isset_round = FALSE;
+}
+
+static void 
+rkv_commit_notification_request_finalize (GObject *object)
+{
+  RkvCommitNotificationRequest *tobject = RKV_COMMIT_NOTIFICATION_REQUEST (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_commit_notification_request_get_type ())))->finalize (object);
+}
+
+static void
+rkv_commit_notification_request_class_init (RkvCommitNotificationRequestClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_commit_notification_request_read;
+  struct_class->write = rkv_commit_notification_request_write;
+
+  gobject_class->finalize = rkv_commit_notification_request_finalize;
+  gobject_class->get_property = rkv_commit_notification_request_get_property;
+  gobject_class->set_property = rkv_commit_notification_request_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_COMMIT_NOTIFICATION_REQUEST_LEADER_ID,
+     g_param_spec_int ("leader_id",
+                       NULL,
+                       NULL,
+                       G_MININT32,
+                       G_MAXINT32,
+                       0,
+                       G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_COMMIT_NOTIFICATION_REQUEST_COMMIT_INDEX,
+     g_param_spec_int64 ("commit_index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_COMMIT_NOTIFICATION_REQUEST_LEADER_TERM,
+     g_param_spec_int64 ("leader_term",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_COMMIT_NOTIFICATION_REQUEST_ROUND,
+     g_param_spec_int64 ("round",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_commit_notification_request_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvCommitNotificationRequestClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_commit_notification_request_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvCommitNotificationRequest),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_commit_notification_request_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvCommitNotificationRequestType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvCommitNotificationResponseProperties
+{
+  PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_0,
+  PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_TERM,
+  PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_REPLICA_ID,
+  PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_ROUND,
+  PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_MATCH_INDEX
+};
+
+/* reads a commit_notification_response object */
+static gint32
+rkv_commit_notification_response_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvCommitNotificationResponse * this_object = RKV_COMMIT_NOTIFICATION_RESPONSE(object);
+  gboolean isset_term = FALSE;
+  gboolean isset_replica_id = FALSE;
+  gboolean isset_round = FALSE;
+  gboolean isset_match_index = FALSE;
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->term, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_term = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 2:
+        if (ftype == T_I32)
+        {
+          if ((ret = thrift_protocol_read_i32 (protocol, &this_object->replica_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_replica_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 3:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->round, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_round = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 4:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->match_index, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_match_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if (!isset_term)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_replica_id)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_round)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_match_index)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  return xfer;
+}
+
+static gint32
+rkv_commit_notification_response_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvCommitNotificationResponse * this_object = RKV_COMMIT_NOTIFICATION_RESPONSE(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "CommitNotificationResponse", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "term", T_I64, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->term, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "replica_id", T_I32, 2, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i32 (protocol, this_object->replica_id, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "round", T_I64, 3, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->round, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "match_index", T_I64, 4, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->match_index, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_commit_notification_response_set_property (GObject *object,
+                                               guint property_id,
+                                               const GValue *value,
+                                               GParamSpec *pspec)
+{
+  RkvCommitNotificationResponse *self = RKV_COMMIT_NOTIFICATION_RESPONSE (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_TERM:
+      self->term = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_REPLICA_ID:
+      self->replica_id = g_value_get_int (value);
+      break;
+
+    case PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_ROUND:
+      self->round = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_MATCH_INDEX:
+      self->match_index = g_value_get_int64 (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_commit_notification_response_get_property (GObject *object,
+                                               guint property_id,
+                                               GValue *value,
+                                               GParamSpec *pspec)
+{
+  RkvCommitNotificationResponse *self = RKV_COMMIT_NOTIFICATION_RESPONSE (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_TERM:
+      g_value_set_int64 (value, self->term);
+      break;
+
+    case PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_REPLICA_ID:
+      g_value_set_int (value, self->replica_id);
+      break;
+
+    case PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_ROUND:
+      g_value_set_int64 (value, self->round);
+      break;
+
+    case PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_MATCH_INDEX:
+      g_value_set_int64 (value, self->match_index);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_commit_notification_response_instance_init (RkvCommitNotificationResponse * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->term = 0;
+  object->replica_id = 0;
+  object->round = 0;
+  object->match_index = 0;
+}
+
+static void 
+rkv_commit_notification_response_finalize (GObject *object)
+{
+  RkvCommitNotificationResponse *tobject = RKV_COMMIT_NOTIFICATION_RESPONSE (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_commit_notification_response_get_type ())))->finalize (object);
+}
+
+static void
+rkv_commit_notification_response_class_init (RkvCommitNotificationResponseClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_commit_notification_response_read;
+  struct_class->write = rkv_commit_notification_response_write;
+
+  gobject_class->finalize = rkv_commit_notification_response_finalize;
+  gobject_class->get_property = rkv_commit_notification_response_get_property;
+  gobject_class->set_property = rkv_commit_notification_response_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_TERM,
+     g_param_spec_int64 ("term",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_REPLICA_ID,
+     g_param_spec_int ("replica_id",
+                       NULL,
+                       NULL,
+                       G_MININT32,
+                       G_MAXINT32,
+                       0,
+                       G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_ROUND,
+     g_param_spec_int64 ("round",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_MATCH_INDEX,
+     g_param_spec_int64 ("match_index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_commit_notification_response_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvCommitNotificationResponseClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_commit_notification_response_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvCommitNotificationResponse),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_commit_notification_response_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvCommitNotificationResponseType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvStartViewChangeRequestProperties
+{
+  PROP_RKV_START_VIEW_CHANGE_REQUEST_0,
+  PROP_RKV_START_VIEW_CHANGE_REQUEST_TERM,
+  PROP_RKV_START_VIEW_CHANGE_REQUEST_REPLICA_ID,
+  PROP_RKV_START_VIEW_CHANGE_REQUEST_PROPOSED_TERM
+};
+
+/* reads a start_view_change_request object */
+static gint32
+rkv_start_view_change_request_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvStartViewChangeRequest * this_object = RKV_START_VIEW_CHANGE_REQUEST(object);
+  gboolean isset_term = FALSE;
+  gboolean isset_replica_id = FALSE;
+  gboolean isset_proposed_term = FALSE;
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->term, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_term = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 2:
+        if (ftype == T_I32)
+        {
+          if ((ret = thrift_protocol_read_i32 (protocol, &this_object->replica_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_replica_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 3:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->proposed_term, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_proposed_term = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if (!isset_term)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_replica_id)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_proposed_term)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  return xfer;
+}
+
+static gint32
+rkv_start_view_change_request_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvStartViewChangeRequest * this_object = RKV_START_VIEW_CHANGE_REQUEST(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "StartViewChangeRequest", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "term", T_I64, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->term, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "replica_id", T_I32, 2, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i32 (protocol, this_object->replica_id, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "proposed_term", T_I64, 3, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->proposed_term, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_start_view_change_request_set_property (GObject *object,
+                                            guint property_id,
+                                            const GValue *value,
+                                            GParamSpec *pspec)
+{
+  RkvStartViewChangeRequest *self = RKV_START_VIEW_CHANGE_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_START_VIEW_CHANGE_REQUEST_TERM:
+      self->term = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_START_VIEW_CHANGE_REQUEST_REPLICA_ID:
+      self->replica_id = g_value_get_int (value);
+      break;
+
+    case PROP_RKV_START_VIEW_CHANGE_REQUEST_PROPOSED_TERM:
+      self->proposed_term = g_value_get_int64 (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_start_view_change_request_get_property (GObject *object,
+                                            guint property_id,
+                                            GValue *value,
+                                            GParamSpec *pspec)
+{
+  RkvStartViewChangeRequest *self = RKV_START_VIEW_CHANGE_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_START_VIEW_CHANGE_REQUEST_TERM:
+      g_value_set_int64 (value, self->term);
+      break;
+
+    case PROP_RKV_START_VIEW_CHANGE_REQUEST_REPLICA_ID:
+      g_value_set_int (value, self->replica_id);
+      break;
+
+    case PROP_RKV_START_VIEW_CHANGE_REQUEST_PROPOSED_TERM:
+      g_value_set_int64 (value, self->proposed_term);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_start_view_change_request_instance_init (RkvStartViewChangeRequest * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->term = 0;
+  object->replica_id = 0;
+  object->proposed_term = 0;
+}
+
+static void 
+rkv_start_view_change_request_finalize (GObject *object)
+{
+  RkvStartViewChangeRequest *tobject = RKV_START_VIEW_CHANGE_REQUEST (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_start_view_change_request_get_type ())))->finalize (object);
+}
+
+static void
+rkv_start_view_change_request_class_init (RkvStartViewChangeRequestClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_start_view_change_request_read;
+  struct_class->write = rkv_start_view_change_request_write;
+
+  gobject_class->finalize = rkv_start_view_change_request_finalize;
+  gobject_class->get_property = rkv_start_view_change_request_get_property;
+  gobject_class->set_property = rkv_start_view_change_request_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_START_VIEW_CHANGE_REQUEST_TERM,
+     g_param_spec_int64 ("term",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_START_VIEW_CHANGE_REQUEST_REPLICA_ID,
+     g_param_spec_int ("replica_id",
+                       NULL,
+                       NULL,
+                       G_MININT32,
+                       G_MAXINT32,
+                       0,
+                       G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_START_VIEW_CHANGE_REQUEST_PROPOSED_TERM,
+     g_param_spec_int64 ("proposed_term",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_start_view_change_request_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvStartViewChangeRequestClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_start_view_change_request_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvStartViewChangeRequest),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_start_view_change_request_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvStartViewChangeRequestType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvDoViewChangeRequestProperties
+{
+  PROP_RKV_DO_VIEW_CHANGE_REQUEST_0,
+  PROP_RKV_DO_VIEW_CHANGE_REQUEST_TERM,
+  PROP_RKV_DO_VIEW_CHANGE_REQUEST_REPLICA_ID,
+  PROP_RKV_DO_VIEW_CHANGE_REQUEST_LAST_NORMAL_TERM,
+  PROP_RKV_DO_VIEW_CHANGE_REQUEST_LAST_INDEX,
+  PROP_RKV_DO_VIEW_CHANGE_REQUEST_COMMIT_INDEX,
+  PROP_RKV_DO_VIEW_CHANGE_REQUEST_ENTRIES_FROM,
+  PROP_RKV_DO_VIEW_CHANGE_REQUEST_ENTRIES
+};
+
+/* reads a do_view_change_request object */
+static gint32
+rkv_do_view_change_request_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvDoViewChangeRequest * this_object = RKV_DO_VIEW_CHANGE_REQUEST(object);
+  gboolean isset_term = FALSE;
+  gboolean isset_replica_id = FALSE;
+  gboolean isset_last_normal_term = FALSE;
+  gboolean isset_last_index = FALSE;
+  gboolean isset_commit_index = FALSE;
+  gboolean isset_entries_from = FALSE;
+  gboolean isset_entries = FALSE;
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->term, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_term = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 2:
+        if (ftype == T_I32)
+        {
+          if ((ret = thrift_protocol_read_i32 (protocol, &this_object->replica_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_replica_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 3:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->last_normal_term, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_last_normal_term = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 4:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->last_index, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_last_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 5:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->commit_index, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_commit_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 6:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->entries_from, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_entries_from = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 7:
+        if (ftype == T_LIST)
+        {
+          {
+            guint32 size;
+            guint32 i;
+            ThriftType element_type;
+
+            if ((ret = thrift_protocol_read_list_begin (protocol, &element_type,&size, error)) < 0)
+              return -1;
+            xfer += ret;
+
+            /* iterate through list elements */
+            for (i = 0; i < size; i++)
+            {
+              RkvLogEntry * _elem9 = NULL;
+              if ( _elem9 != NULL)
+              {
+                g_object_unref (_elem9);
+              }
+              _elem9 = g_object_new (RKV_TYPE_LOG_ENTRY, NULL);
+              if ((ret = thrift_struct_read (THRIFT_STRUCT (_elem9), protocol, error)) < 0)
+              {
+                g_object_unref (_elem9);
+                return -1;
+              }
+              xfer += ret;
+              g_ptr_array_add (this_object->entries, _elem9);
+            }
+            if ((ret = thrift_protocol_read_list_end (protocol, error)) < 0)
+              return -1;
+            xfer += ret;
+          }
+          isset_entries = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if (!isset_term)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_replica_id)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_last_normal_term)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_last_index)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_commit_index)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_entries_from)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_entries)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  return xfer;
+}
+
+static gint32
+rkv_do_view_change_request_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvDoViewChangeRequest * this_object = RKV_DO_VIEW_CHANGE_REQUEST(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "DoViewChangeRequest", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "term", T_I64, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->term, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "replica_id", T_I32, 2, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i32 (protocol, this_object->replica_id, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "last_normal_term", T_I64, 3, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->last_normal_term, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "last_index", T_I64, 4, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->last_index, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "commit_index", T_I64, 5, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->commit_index, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "entries_from", T_I64, 6, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->entries_from, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "entries", T_LIST, 7, error)) < 0)
+    return -1;
+  xfer += ret;
+  {
+    guint i10;
+
+    if ((ret = thrift_protocol_write_list_begin (protocol, T_STRUCT, (gint32) (this_object->entries ? this_object->entries->len : 0), error)) < 0)
+      return -1;
+    xfer += ret;
+    for (i10 = 0; i10 < (this_object->entries ? this_object->entries->len : 0); i10++)
+    {
+      if ((ret = thrift_struct_write (THRIFT_STRUCT ((g_ptr_array_index ((GPtrArray *) this_object->entries, i10))), protocol, error)) < 0)
+        return -1;
+      xfer += ret;
+
+    }
+    if ((ret = thrift_protocol_write_list_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_do_view_change_request_set_property (GObject *object,
+                                         guint property_id,
+                                         const GValue *value,
+                                         GParamSpec *pspec)
+{
+  RkvDoViewChangeRequest *self = RKV_DO_VIEW_CHANGE_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_TERM:
+      self->term = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_REPLICA_ID:
+      self->replica_id = g_value_get_int (value);
+      break;
+
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_LAST_NORMAL_TERM:
+      self->last_normal_term = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_LAST_INDEX:
+      self->last_index = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_COMMIT_INDEX:
+      self->commit_index = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_ENTRIES_FROM:
+      self->entries_from = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_ENTRIES:
+      if (self->entries != NULL)
+        g_ptr_array_unref (self->entries);
+      self->entries = g_value_dup_boxed (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_do_view_change_request_get_property (GObject *object,
+                                         guint property_id,
+                                         GValue *value,
+                                         GParamSpec *pspec)
+{
+  RkvDoViewChangeRequest *self = RKV_DO_VIEW_CHANGE_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_TERM:
+      g_value_set_int64 (value, self->term);
+      break;
+
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_REPLICA_ID:
+      g_value_set_int (value, self->replica_id);
+      break;
+
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_LAST_NORMAL_TERM:
+      g_value_set_int64 (value, self->last_normal_term);
+      break;
+
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_LAST_INDEX:
+      g_value_set_int64 (value, self->last_index);
+      break;
+
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_COMMIT_INDEX:
+      g_value_set_int64 (value, self->commit_index);
+      break;
+
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_ENTRIES_FROM:
+      g_value_set_int64 (value, self->entries_from);
+      break;
+
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_ENTRIES:
+      g_value_set_boxed (value, self->entries);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_do_view_change_request_instance_init (RkvDoViewChangeRequest * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->term = 0;
+  object->replica_id = 0;
+  object->last_normal_term = 0;
+  object->last_index = 0;
+  object->commit_index = 0;
+  object->entries_from = 0;
+  object->entries = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static void 
+rkv_do_view_change_request_finalize (GObject *object)
+{
+  RkvDoViewChangeRequest *tobject = RKV_DO_VIEW_CHANGE_REQUEST (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->entries != NULL)
+  {
+    g_ptr_array_unref (tobject->entries);
+    tobject->entries = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_do_view_change_request_get_type ())))->finalize (object);
+}
+
+static void
+rkv_do_view_change_request_class_init (RkvDoViewChangeRequestClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_do_view_change_request_read;
+  struct_class->write = rkv_do_view_change_request_write;
+
+  gobject_class->finalize = rkv_do_view_change_request_finalize;
+  gobject_class->get_property = rkv_do_view_change_request_get_property;
+  gobject_class->set_property = rkv_do_view_change_request_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_DO_VIEW_CHANGE_REQUEST_TERM,
+     g_param_spec_int64 ("term",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_DO_VIEW_CHANGE_REQUEST_REPLICA_ID,
+     g_param_spec_int ("replica_id",
+                       NULL,
+                       NULL,
+                       G_MININT32,
+                       G_MAXINT32,
+                       0,
+                       G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_DO_VIEW_CHANGE_REQUEST_LAST_NORMAL_TERM,
+     g_param_spec_int64 ("last_normal_term",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_DO_VIEW_CHANGE_REQUEST_LAST_INDEX,
+     g_param_spec_int64 ("last_index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_DO_VIEW_CHANGE_REQUEST_COMMIT_INDEX,
+     g_param_spec_int64 ("commit_index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_DO_VIEW_CHANGE_REQUEST_ENTRIES_FROM,
+     g_param_spec_int64 ("entries_from",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_DO_VIEW_CHANGE_REQUEST_ENTRIES,
+     g_param_spec_boxed ("entries",
+                         NULL,
+                         NULL,
+                         G_TYPE_PTR_ARRAY,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_do_view_change_request_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvDoViewChangeRequestClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_do_view_change_request_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvDoViewChangeRequest),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_do_view_change_request_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvDoViewChangeRequestType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvLogRequestProperties
+{
+  PROP_RKV_LOG_REQUEST_0,
+  PROP_RKV_LOG_REQUEST_TERM,
+  PROP_RKV_LOG_REQUEST_REPLICA_ID,
+  PROP_RKV_LOG_REQUEST_FROM_INDEX
+};
+
+/* reads a log_request object */
+static gint32
+rkv_log_request_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvLogRequest * this_object = RKV_LOG_REQUEST(object);
+  gboolean isset_term = FALSE;
+  gboolean isset_replica_id = FALSE;
+  gboolean isset_from_index = FALSE;
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->term, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_term = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 2:
+        if (ftype == T_I32)
+        {
+          if ((ret = thrift_protocol_read_i32 (protocol, &this_object->replica_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_replica_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 3:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->from_index, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_from_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if (!isset_term)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_replica_id)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_from_index)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  return xfer;
+}
+
+static gint32
+rkv_log_request_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvLogRequest * this_object = RKV_LOG_REQUEST(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "LogRequest", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "term", T_I64, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->term, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "replica_id", T_I32, 2, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i32 (protocol, this_object->replica_id, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "from_index", T_I64, 3, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->from_index, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_log_request_set_property (GObject *object,
+                              guint property_id,
+                              const GValue *value,
+                              GParamSpec *pspec)
+{
+  RkvLogRequest *self = RKV_LOG_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_LOG_REQUEST_TERM:
+      self->term = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_LOG_REQUEST_REPLICA_ID:
+      self->replica_id = g_value_get_int (value);
+      break;
+
+    case PROP_RKV_LOG_REQUEST_FROM_INDEX:
+      self->from_index = g_value_get_int64 (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_log_request_get_property (GObject *object,
+                              guint property_id,
+                              GValue *value,
+                              GParamSpec *pspec)
+{
+  RkvLogRequest *self = RKV_LOG_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_LOG_REQUEST_TERM:
+      g_value_set_int64 (value, self->term);
+      break;
+
+    case PROP_RKV_LOG_REQUEST_REPLICA_ID:
+      g_value_set_int (value, self->replica_id);
+      break;
+
+    case PROP_RKV_LOG_REQUEST_FROM_INDEX:
+      g_value_set_int64 (value, self->from_index);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_log_request_instance_init (RkvLogRequest * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->term = 0;
+  object->replica_id = 0;
+  object->from_index = 0;
+}
+
+static void 
+rkv_log_request_finalize (GObject *object)
+{
+  RkvLogRequest *tobject = RKV_LOG_REQUEST (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_log_request_get_type ())))->finalize (object);
+}
+
+static void
+rkv_log_request_class_init (RkvLogRequestClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_log_request_read;
+  struct_class->write = rkv_log_request_write;
+
+  gobject_class->finalize = rkv_log_request_finalize;
+  gobject_class->get_property = rkv_log_request_get_property;
+  gobject_class->set_property = rkv_log_request_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_LOG_REQUEST_TERM,
+     g_param_spec_int64 ("term",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_LOG_REQUEST_REPLICA_ID,
+     g_param_spec_int ("replica_id",
+                       NULL,
+                       NULL,
+                       G_MININT32,
+                       G_MAXINT32,
+                       0,
+                       G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_LOG_REQUEST_FROM_INDEX,
+     g_param_spec_int64 ("from_index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_log_request_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvLogRequestClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_log_request_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvLogRequest),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_log_request_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvLogRequestType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
 /* constants */
 
 enum _RkvKvStoreGetArgsProperties
@@ -9273,6 +12912,2556 @@ rkv_kv_store_status_result_get_type (void)
 
     type = g_type_register_static (THRIFT_TYPE_STRUCT, 
                                    "RkvKvStoreStatusResultType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreAppendEntryArgsProperties
+{
+  PROP_RKV_KV_STORE_APPEND_ENTRY_ARGS_0,
+  PROP_RKV_KV_STORE_APPEND_ENTRY_ARGS_REQUEST
+};
+
+/* reads a kv_store_append_entry_args object */
+static gint32
+rkv_kv_store_append_entry_args_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreAppendEntryArgs * this_object = RKV_KV_STORE_APPEND_ENTRY_ARGS(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+          {
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_request = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_append_entry_args_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreAppendEntryArgs * this_object = RKV_KV_STORE_APPEND_ENTRY_ARGS(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreAppendEntryArgs", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "request", T_STRUCT, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_append_entry_args_set_property (GObject *object,
+                                             guint property_id,
+                                             const GValue *value,
+                                             GParamSpec *pspec)
+{
+  RkvKvStoreAppendEntryArgs *self = RKV_KV_STORE_APPEND_ENTRY_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_APPEND_ENTRY_ARGS_REQUEST:
+      if (self->request != NULL)
+        g_object_unref (self->request);
+      self->request = g_value_dup_object (value);
+      self->__isset_request = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_append_entry_args_get_property (GObject *object,
+                                             guint property_id,
+                                             GValue *value,
+                                             GParamSpec *pspec)
+{
+  RkvKvStoreAppendEntryArgs *self = RKV_KV_STORE_APPEND_ENTRY_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_APPEND_ENTRY_ARGS_REQUEST:
+      g_value_set_object (value, self->request);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_append_entry_args_instance_init (RkvKvStoreAppendEntryArgs * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->request = g_object_new (RKV_TYPE_APPEND_ENTRY_REQUEST, NULL);
+  object->__isset_request = FALSE;
+}
+
+static void 
+rkv_kv_store_append_entry_args_finalize (GObject *object)
+{
+  RkvKvStoreAppendEntryArgs *tobject = RKV_KV_STORE_APPEND_ENTRY_ARGS (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->request != NULL)
+  {
+    g_object_unref(tobject->request);
+    tobject->request = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_append_entry_args_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_append_entry_args_class_init (RkvKvStoreAppendEntryArgsClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_append_entry_args_read;
+  struct_class->write = rkv_kv_store_append_entry_args_write;
+
+  gobject_class->finalize = rkv_kv_store_append_entry_args_finalize;
+  gobject_class->get_property = rkv_kv_store_append_entry_args_get_property;
+  gobject_class->set_property = rkv_kv_store_append_entry_args_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_APPEND_ENTRY_ARGS_REQUEST,
+     g_param_spec_object ("request",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_APPEND_ENTRY_REQUEST,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_append_entry_args_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreAppendEntryArgsClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_append_entry_args_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreAppendEntryArgs),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_append_entry_args_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreAppendEntryArgsType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreAppendEntryResultProperties
+{
+  PROP_RKV_KV_STORE_APPEND_ENTRY_RESULT_0,
+  PROP_RKV_KV_STORE_APPEND_ENTRY_RESULT_SUCCESS,
+  PROP_RKV_KV_STORE_APPEND_ENTRY_RESULT_ERROR
+};
+
+/* reads a kv_store_append_entry_result object */
+static gint32
+rkv_kv_store_append_entry_result_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreAppendEntryResult * this_object = RKV_KV_STORE_APPEND_ENTRY_RESULT(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 0:
+        if (ftype == T_STRUCT)
+        {
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->success), protocol, error)) < 0)
+          {
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_success = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          /* This struct is an exception */
+          if ( this_object->error != NULL)
+          {
+            g_object_unref (this_object->error);
+          }
+          this_object->error = g_object_new (RKV_TYPE_KV_ERROR, NULL);
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+          {
+            g_object_unref (this_object->error);
+            this_object->error = NULL;
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_error = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_append_entry_result_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreAppendEntryResult * this_object = RKV_KV_STORE_APPEND_ENTRY_RESULT(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreAppendEntryResult", error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_success == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "success", T_STRUCT, 0, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->success), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_error == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "error", T_STRUCT, 1, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_append_entry_result_set_property (GObject *object,
+                                               guint property_id,
+                                               const GValue *value,
+                                               GParamSpec *pspec)
+{
+  RkvKvStoreAppendEntryResult *self = RKV_KV_STORE_APPEND_ENTRY_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_APPEND_ENTRY_RESULT_SUCCESS:
+      if (self->success != NULL)
+        g_object_unref (self->success);
+      self->success = g_value_dup_object (value);
+      self->__isset_success = TRUE;
+      break;
+
+    case PROP_RKV_KV_STORE_APPEND_ENTRY_RESULT_ERROR:
+      if (self->error != NULL)
+        g_object_unref (self->error);
+      self->error = g_value_dup_object (value);
+      self->__isset_error = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_append_entry_result_get_property (GObject *object,
+                                               guint property_id,
+                                               GValue *value,
+                                               GParamSpec *pspec)
+{
+  RkvKvStoreAppendEntryResult *self = RKV_KV_STORE_APPEND_ENTRY_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_APPEND_ENTRY_RESULT_SUCCESS:
+      g_value_set_object (value, self->success);
+      break;
+
+    case PROP_RKV_KV_STORE_APPEND_ENTRY_RESULT_ERROR:
+      g_value_set_object (value, self->error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_append_entry_result_instance_init (RkvKvStoreAppendEntryResult * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->success = g_object_new (RKV_TYPE_APPEND_ENTRY_RESPONSE, NULL);
+  object->__isset_success = FALSE;
+  object->error = NULL;
+  object->__isset_error = FALSE;
+}
+
+static void 
+rkv_kv_store_append_entry_result_finalize (GObject *object)
+{
+  RkvKvStoreAppendEntryResult *tobject = RKV_KV_STORE_APPEND_ENTRY_RESULT (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->success != NULL)
+  {
+    g_object_unref(tobject->success);
+    tobject->success = NULL;
+  }
+  if (tobject->error != NULL)
+  {
+    g_object_unref(tobject->error);
+    tobject->error = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_append_entry_result_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_append_entry_result_class_init (RkvKvStoreAppendEntryResultClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_append_entry_result_read;
+  struct_class->write = rkv_kv_store_append_entry_result_write;
+
+  gobject_class->finalize = rkv_kv_store_append_entry_result_finalize;
+  gobject_class->get_property = rkv_kv_store_append_entry_result_get_property;
+  gobject_class->set_property = rkv_kv_store_append_entry_result_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_APPEND_ENTRY_RESULT_SUCCESS,
+     g_param_spec_object ("success",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_APPEND_ENTRY_RESPONSE,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_APPEND_ENTRY_RESULT_ERROR,
+     g_param_spec_object ("error",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_KV_ERROR,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_append_entry_result_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreAppendEntryResultClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_append_entry_result_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreAppendEntryResult),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_append_entry_result_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreAppendEntryResultType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreCommitNotificationArgsProperties
+{
+  PROP_RKV_KV_STORE_COMMIT_NOTIFICATION_ARGS_0,
+  PROP_RKV_KV_STORE_COMMIT_NOTIFICATION_ARGS_REQUEST
+};
+
+/* reads a kv_store_commit_notification_args object */
+static gint32
+rkv_kv_store_commit_notification_args_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreCommitNotificationArgs * this_object = RKV_KV_STORE_COMMIT_NOTIFICATION_ARGS(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+          {
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_request = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_commit_notification_args_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreCommitNotificationArgs * this_object = RKV_KV_STORE_COMMIT_NOTIFICATION_ARGS(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreCommitNotificationArgs", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "request", T_STRUCT, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_commit_notification_args_set_property (GObject *object,
+                                                    guint property_id,
+                                                    const GValue *value,
+                                                    GParamSpec *pspec)
+{
+  RkvKvStoreCommitNotificationArgs *self = RKV_KV_STORE_COMMIT_NOTIFICATION_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_COMMIT_NOTIFICATION_ARGS_REQUEST:
+      if (self->request != NULL)
+        g_object_unref (self->request);
+      self->request = g_value_dup_object (value);
+      self->__isset_request = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_commit_notification_args_get_property (GObject *object,
+                                                    guint property_id,
+                                                    GValue *value,
+                                                    GParamSpec *pspec)
+{
+  RkvKvStoreCommitNotificationArgs *self = RKV_KV_STORE_COMMIT_NOTIFICATION_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_COMMIT_NOTIFICATION_ARGS_REQUEST:
+      g_value_set_object (value, self->request);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_commit_notification_args_instance_init (RkvKvStoreCommitNotificationArgs * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->request = g_object_new (RKV_TYPE_COMMIT_NOTIFICATION_REQUEST, NULL);
+  object->__isset_request = FALSE;
+}
+
+static void 
+rkv_kv_store_commit_notification_args_finalize (GObject *object)
+{
+  RkvKvStoreCommitNotificationArgs *tobject = RKV_KV_STORE_COMMIT_NOTIFICATION_ARGS (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->request != NULL)
+  {
+    g_object_unref(tobject->request);
+    tobject->request = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_commit_notification_args_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_commit_notification_args_class_init (RkvKvStoreCommitNotificationArgsClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_commit_notification_args_read;
+  struct_class->write = rkv_kv_store_commit_notification_args_write;
+
+  gobject_class->finalize = rkv_kv_store_commit_notification_args_finalize;
+  gobject_class->get_property = rkv_kv_store_commit_notification_args_get_property;
+  gobject_class->set_property = rkv_kv_store_commit_notification_args_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_COMMIT_NOTIFICATION_ARGS_REQUEST,
+     g_param_spec_object ("request",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_COMMIT_NOTIFICATION_REQUEST,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_commit_notification_args_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreCommitNotificationArgsClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_commit_notification_args_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreCommitNotificationArgs),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_commit_notification_args_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreCommitNotificationArgsType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreCommitNotificationResultProperties
+{
+  PROP_RKV_KV_STORE_COMMIT_NOTIFICATION_RESULT_0,
+  PROP_RKV_KV_STORE_COMMIT_NOTIFICATION_RESULT_SUCCESS,
+  PROP_RKV_KV_STORE_COMMIT_NOTIFICATION_RESULT_ERROR
+};
+
+/* reads a kv_store_commit_notification_result object */
+static gint32
+rkv_kv_store_commit_notification_result_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreCommitNotificationResult * this_object = RKV_KV_STORE_COMMIT_NOTIFICATION_RESULT(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 0:
+        if (ftype == T_STRUCT)
+        {
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->success), protocol, error)) < 0)
+          {
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_success = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          /* This struct is an exception */
+          if ( this_object->error != NULL)
+          {
+            g_object_unref (this_object->error);
+          }
+          this_object->error = g_object_new (RKV_TYPE_KV_ERROR, NULL);
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+          {
+            g_object_unref (this_object->error);
+            this_object->error = NULL;
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_error = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_commit_notification_result_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreCommitNotificationResult * this_object = RKV_KV_STORE_COMMIT_NOTIFICATION_RESULT(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreCommitNotificationResult", error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_success == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "success", T_STRUCT, 0, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->success), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_error == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "error", T_STRUCT, 1, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_commit_notification_result_set_property (GObject *object,
+                                                      guint property_id,
+                                                      const GValue *value,
+                                                      GParamSpec *pspec)
+{
+  RkvKvStoreCommitNotificationResult *self = RKV_KV_STORE_COMMIT_NOTIFICATION_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_COMMIT_NOTIFICATION_RESULT_SUCCESS:
+      if (self->success != NULL)
+        g_object_unref (self->success);
+      self->success = g_value_dup_object (value);
+      self->__isset_success = TRUE;
+      break;
+
+    case PROP_RKV_KV_STORE_COMMIT_NOTIFICATION_RESULT_ERROR:
+      if (self->error != NULL)
+        g_object_unref (self->error);
+      self->error = g_value_dup_object (value);
+      self->__isset_error = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_commit_notification_result_get_property (GObject *object,
+                                                      guint property_id,
+                                                      GValue *value,
+                                                      GParamSpec *pspec)
+{
+  RkvKvStoreCommitNotificationResult *self = RKV_KV_STORE_COMMIT_NOTIFICATION_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_COMMIT_NOTIFICATION_RESULT_SUCCESS:
+      g_value_set_object (value, self->success);
+      break;
+
+    case PROP_RKV_KV_STORE_COMMIT_NOTIFICATION_RESULT_ERROR:
+      g_value_set_object (value, self->error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_commit_notification_result_instance_init (RkvKvStoreCommitNotificationResult * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->success = g_object_new (RKV_TYPE_COMMIT_NOTIFICATION_RESPONSE, NULL);
+  object->__isset_success = FALSE;
+  object->error = NULL;
+  object->__isset_error = FALSE;
+}
+
+static void 
+rkv_kv_store_commit_notification_result_finalize (GObject *object)
+{
+  RkvKvStoreCommitNotificationResult *tobject = RKV_KV_STORE_COMMIT_NOTIFICATION_RESULT (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->success != NULL)
+  {
+    g_object_unref(tobject->success);
+    tobject->success = NULL;
+  }
+  if (tobject->error != NULL)
+  {
+    g_object_unref(tobject->error);
+    tobject->error = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_commit_notification_result_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_commit_notification_result_class_init (RkvKvStoreCommitNotificationResultClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_commit_notification_result_read;
+  struct_class->write = rkv_kv_store_commit_notification_result_write;
+
+  gobject_class->finalize = rkv_kv_store_commit_notification_result_finalize;
+  gobject_class->get_property = rkv_kv_store_commit_notification_result_get_property;
+  gobject_class->set_property = rkv_kv_store_commit_notification_result_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_COMMIT_NOTIFICATION_RESULT_SUCCESS,
+     g_param_spec_object ("success",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_COMMIT_NOTIFICATION_RESPONSE,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_COMMIT_NOTIFICATION_RESULT_ERROR,
+     g_param_spec_object ("error",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_KV_ERROR,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_commit_notification_result_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreCommitNotificationResultClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_commit_notification_result_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreCommitNotificationResult),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_commit_notification_result_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreCommitNotificationResultType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreStartViewChangeArgsProperties
+{
+  PROP_RKV_KV_STORE_START_VIEW_CHANGE_ARGS_0,
+  PROP_RKV_KV_STORE_START_VIEW_CHANGE_ARGS_REQUEST
+};
+
+/* reads a kv_store_start_view_change_args object */
+static gint32
+rkv_kv_store_start_view_change_args_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreStartViewChangeArgs * this_object = RKV_KV_STORE_START_VIEW_CHANGE_ARGS(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+          {
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_request = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_start_view_change_args_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreStartViewChangeArgs * this_object = RKV_KV_STORE_START_VIEW_CHANGE_ARGS(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreStartViewChangeArgs", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "request", T_STRUCT, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_start_view_change_args_set_property (GObject *object,
+                                                  guint property_id,
+                                                  const GValue *value,
+                                                  GParamSpec *pspec)
+{
+  RkvKvStoreStartViewChangeArgs *self = RKV_KV_STORE_START_VIEW_CHANGE_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_START_VIEW_CHANGE_ARGS_REQUEST:
+      if (self->request != NULL)
+        g_object_unref (self->request);
+      self->request = g_value_dup_object (value);
+      self->__isset_request = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_start_view_change_args_get_property (GObject *object,
+                                                  guint property_id,
+                                                  GValue *value,
+                                                  GParamSpec *pspec)
+{
+  RkvKvStoreStartViewChangeArgs *self = RKV_KV_STORE_START_VIEW_CHANGE_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_START_VIEW_CHANGE_ARGS_REQUEST:
+      g_value_set_object (value, self->request);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_start_view_change_args_instance_init (RkvKvStoreStartViewChangeArgs * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->request = g_object_new (RKV_TYPE_START_VIEW_CHANGE_REQUEST, NULL);
+  object->__isset_request = FALSE;
+}
+
+static void 
+rkv_kv_store_start_view_change_args_finalize (GObject *object)
+{
+  RkvKvStoreStartViewChangeArgs *tobject = RKV_KV_STORE_START_VIEW_CHANGE_ARGS (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->request != NULL)
+  {
+    g_object_unref(tobject->request);
+    tobject->request = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_start_view_change_args_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_start_view_change_args_class_init (RkvKvStoreStartViewChangeArgsClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_start_view_change_args_read;
+  struct_class->write = rkv_kv_store_start_view_change_args_write;
+
+  gobject_class->finalize = rkv_kv_store_start_view_change_args_finalize;
+  gobject_class->get_property = rkv_kv_store_start_view_change_args_get_property;
+  gobject_class->set_property = rkv_kv_store_start_view_change_args_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_START_VIEW_CHANGE_ARGS_REQUEST,
+     g_param_spec_object ("request",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_START_VIEW_CHANGE_REQUEST,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_start_view_change_args_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreStartViewChangeArgsClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_start_view_change_args_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreStartViewChangeArgs),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_start_view_change_args_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreStartViewChangeArgsType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreStartViewChangeResultProperties
+{
+  PROP_RKV_KV_STORE_START_VIEW_CHANGE_RESULT_0,
+  PROP_RKV_KV_STORE_START_VIEW_CHANGE_RESULT_ERROR
+};
+
+/* reads a kv_store_start_view_change_result object */
+static gint32
+rkv_kv_store_start_view_change_result_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreStartViewChangeResult * this_object = RKV_KV_STORE_START_VIEW_CHANGE_RESULT(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          /* This struct is an exception */
+          if ( this_object->error != NULL)
+          {
+            g_object_unref (this_object->error);
+          }
+          this_object->error = g_object_new (RKV_TYPE_KV_ERROR, NULL);
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+          {
+            g_object_unref (this_object->error);
+            this_object->error = NULL;
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_error = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_start_view_change_result_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreStartViewChangeResult * this_object = RKV_KV_STORE_START_VIEW_CHANGE_RESULT(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreStartViewChangeResult", error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_error == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "error", T_STRUCT, 1, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_start_view_change_result_set_property (GObject *object,
+                                                    guint property_id,
+                                                    const GValue *value,
+                                                    GParamSpec *pspec)
+{
+  RkvKvStoreStartViewChangeResult *self = RKV_KV_STORE_START_VIEW_CHANGE_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_START_VIEW_CHANGE_RESULT_ERROR:
+      if (self->error != NULL)
+        g_object_unref (self->error);
+      self->error = g_value_dup_object (value);
+      self->__isset_error = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_start_view_change_result_get_property (GObject *object,
+                                                    guint property_id,
+                                                    GValue *value,
+                                                    GParamSpec *pspec)
+{
+  RkvKvStoreStartViewChangeResult *self = RKV_KV_STORE_START_VIEW_CHANGE_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_START_VIEW_CHANGE_RESULT_ERROR:
+      g_value_set_object (value, self->error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_start_view_change_result_instance_init (RkvKvStoreStartViewChangeResult * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->error = NULL;
+  object->__isset_error = FALSE;
+}
+
+static void 
+rkv_kv_store_start_view_change_result_finalize (GObject *object)
+{
+  RkvKvStoreStartViewChangeResult *tobject = RKV_KV_STORE_START_VIEW_CHANGE_RESULT (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->error != NULL)
+  {
+    g_object_unref(tobject->error);
+    tobject->error = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_start_view_change_result_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_start_view_change_result_class_init (RkvKvStoreStartViewChangeResultClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_start_view_change_result_read;
+  struct_class->write = rkv_kv_store_start_view_change_result_write;
+
+  gobject_class->finalize = rkv_kv_store_start_view_change_result_finalize;
+  gobject_class->get_property = rkv_kv_store_start_view_change_result_get_property;
+  gobject_class->set_property = rkv_kv_store_start_view_change_result_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_START_VIEW_CHANGE_RESULT_ERROR,
+     g_param_spec_object ("error",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_KV_ERROR,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_start_view_change_result_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreStartViewChangeResultClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_start_view_change_result_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreStartViewChangeResult),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_start_view_change_result_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreStartViewChangeResultType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreDoViewChangeArgsProperties
+{
+  PROP_RKV_KV_STORE_DO_VIEW_CHANGE_ARGS_0,
+  PROP_RKV_KV_STORE_DO_VIEW_CHANGE_ARGS_REQUEST
+};
+
+/* reads a kv_store_do_view_change_args object */
+static gint32
+rkv_kv_store_do_view_change_args_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreDoViewChangeArgs * this_object = RKV_KV_STORE_DO_VIEW_CHANGE_ARGS(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+          {
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_request = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_do_view_change_args_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreDoViewChangeArgs * this_object = RKV_KV_STORE_DO_VIEW_CHANGE_ARGS(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreDoViewChangeArgs", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "request", T_STRUCT, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_do_view_change_args_set_property (GObject *object,
+                                               guint property_id,
+                                               const GValue *value,
+                                               GParamSpec *pspec)
+{
+  RkvKvStoreDoViewChangeArgs *self = RKV_KV_STORE_DO_VIEW_CHANGE_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_DO_VIEW_CHANGE_ARGS_REQUEST:
+      if (self->request != NULL)
+        g_object_unref (self->request);
+      self->request = g_value_dup_object (value);
+      self->__isset_request = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_do_view_change_args_get_property (GObject *object,
+                                               guint property_id,
+                                               GValue *value,
+                                               GParamSpec *pspec)
+{
+  RkvKvStoreDoViewChangeArgs *self = RKV_KV_STORE_DO_VIEW_CHANGE_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_DO_VIEW_CHANGE_ARGS_REQUEST:
+      g_value_set_object (value, self->request);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_do_view_change_args_instance_init (RkvKvStoreDoViewChangeArgs * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->request = g_object_new (RKV_TYPE_DO_VIEW_CHANGE_REQUEST, NULL);
+  object->__isset_request = FALSE;
+}
+
+static void 
+rkv_kv_store_do_view_change_args_finalize (GObject *object)
+{
+  RkvKvStoreDoViewChangeArgs *tobject = RKV_KV_STORE_DO_VIEW_CHANGE_ARGS (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->request != NULL)
+  {
+    g_object_unref(tobject->request);
+    tobject->request = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_do_view_change_args_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_do_view_change_args_class_init (RkvKvStoreDoViewChangeArgsClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_do_view_change_args_read;
+  struct_class->write = rkv_kv_store_do_view_change_args_write;
+
+  gobject_class->finalize = rkv_kv_store_do_view_change_args_finalize;
+  gobject_class->get_property = rkv_kv_store_do_view_change_args_get_property;
+  gobject_class->set_property = rkv_kv_store_do_view_change_args_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_DO_VIEW_CHANGE_ARGS_REQUEST,
+     g_param_spec_object ("request",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_DO_VIEW_CHANGE_REQUEST,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_do_view_change_args_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreDoViewChangeArgsClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_do_view_change_args_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreDoViewChangeArgs),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_do_view_change_args_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreDoViewChangeArgsType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreDoViewChangeResultProperties
+{
+  PROP_RKV_KV_STORE_DO_VIEW_CHANGE_RESULT_0,
+  PROP_RKV_KV_STORE_DO_VIEW_CHANGE_RESULT_ERROR
+};
+
+/* reads a kv_store_do_view_change_result object */
+static gint32
+rkv_kv_store_do_view_change_result_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreDoViewChangeResult * this_object = RKV_KV_STORE_DO_VIEW_CHANGE_RESULT(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          /* This struct is an exception */
+          if ( this_object->error != NULL)
+          {
+            g_object_unref (this_object->error);
+          }
+          this_object->error = g_object_new (RKV_TYPE_KV_ERROR, NULL);
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+          {
+            g_object_unref (this_object->error);
+            this_object->error = NULL;
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_error = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_do_view_change_result_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreDoViewChangeResult * this_object = RKV_KV_STORE_DO_VIEW_CHANGE_RESULT(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreDoViewChangeResult", error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_error == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "error", T_STRUCT, 1, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_do_view_change_result_set_property (GObject *object,
+                                                 guint property_id,
+                                                 const GValue *value,
+                                                 GParamSpec *pspec)
+{
+  RkvKvStoreDoViewChangeResult *self = RKV_KV_STORE_DO_VIEW_CHANGE_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_DO_VIEW_CHANGE_RESULT_ERROR:
+      if (self->error != NULL)
+        g_object_unref (self->error);
+      self->error = g_value_dup_object (value);
+      self->__isset_error = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_do_view_change_result_get_property (GObject *object,
+                                                 guint property_id,
+                                                 GValue *value,
+                                                 GParamSpec *pspec)
+{
+  RkvKvStoreDoViewChangeResult *self = RKV_KV_STORE_DO_VIEW_CHANGE_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_DO_VIEW_CHANGE_RESULT_ERROR:
+      g_value_set_object (value, self->error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_do_view_change_result_instance_init (RkvKvStoreDoViewChangeResult * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->error = NULL;
+  object->__isset_error = FALSE;
+}
+
+static void 
+rkv_kv_store_do_view_change_result_finalize (GObject *object)
+{
+  RkvKvStoreDoViewChangeResult *tobject = RKV_KV_STORE_DO_VIEW_CHANGE_RESULT (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->error != NULL)
+  {
+    g_object_unref(tobject->error);
+    tobject->error = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_do_view_change_result_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_do_view_change_result_class_init (RkvKvStoreDoViewChangeResultClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_do_view_change_result_read;
+  struct_class->write = rkv_kv_store_do_view_change_result_write;
+
+  gobject_class->finalize = rkv_kv_store_do_view_change_result_finalize;
+  gobject_class->get_property = rkv_kv_store_do_view_change_result_get_property;
+  gobject_class->set_property = rkv_kv_store_do_view_change_result_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_DO_VIEW_CHANGE_RESULT_ERROR,
+     g_param_spec_object ("error",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_KV_ERROR,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_do_view_change_result_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreDoViewChangeResultClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_do_view_change_result_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreDoViewChangeResult),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_do_view_change_result_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreDoViewChangeResultType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreRequestLogArgsProperties
+{
+  PROP_RKV_KV_STORE_REQUEST_LOG_ARGS_0,
+  PROP_RKV_KV_STORE_REQUEST_LOG_ARGS_REQUEST
+};
+
+/* reads a kv_store_request_log_args object */
+static gint32
+rkv_kv_store_request_log_args_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreRequestLogArgs * this_object = RKV_KV_STORE_REQUEST_LOG_ARGS(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+          {
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_request = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_request_log_args_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreRequestLogArgs * this_object = RKV_KV_STORE_REQUEST_LOG_ARGS(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreRequestLogArgs", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "request", T_STRUCT, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_request_log_args_set_property (GObject *object,
+                                            guint property_id,
+                                            const GValue *value,
+                                            GParamSpec *pspec)
+{
+  RkvKvStoreRequestLogArgs *self = RKV_KV_STORE_REQUEST_LOG_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_REQUEST_LOG_ARGS_REQUEST:
+      if (self->request != NULL)
+        g_object_unref (self->request);
+      self->request = g_value_dup_object (value);
+      self->__isset_request = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_request_log_args_get_property (GObject *object,
+                                            guint property_id,
+                                            GValue *value,
+                                            GParamSpec *pspec)
+{
+  RkvKvStoreRequestLogArgs *self = RKV_KV_STORE_REQUEST_LOG_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_REQUEST_LOG_ARGS_REQUEST:
+      g_value_set_object (value, self->request);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_request_log_args_instance_init (RkvKvStoreRequestLogArgs * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->request = g_object_new (RKV_TYPE_LOG_REQUEST, NULL);
+  object->__isset_request = FALSE;
+}
+
+static void 
+rkv_kv_store_request_log_args_finalize (GObject *object)
+{
+  RkvKvStoreRequestLogArgs *tobject = RKV_KV_STORE_REQUEST_LOG_ARGS (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->request != NULL)
+  {
+    g_object_unref(tobject->request);
+    tobject->request = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_request_log_args_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_request_log_args_class_init (RkvKvStoreRequestLogArgsClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_request_log_args_read;
+  struct_class->write = rkv_kv_store_request_log_args_write;
+
+  gobject_class->finalize = rkv_kv_store_request_log_args_finalize;
+  gobject_class->get_property = rkv_kv_store_request_log_args_get_property;
+  gobject_class->set_property = rkv_kv_store_request_log_args_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_REQUEST_LOG_ARGS_REQUEST,
+     g_param_spec_object ("request",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_LOG_REQUEST,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_request_log_args_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreRequestLogArgsClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_request_log_args_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreRequestLogArgs),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_request_log_args_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreRequestLogArgsType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreRequestLogResultProperties
+{
+  PROP_RKV_KV_STORE_REQUEST_LOG_RESULT_0,
+  PROP_RKV_KV_STORE_REQUEST_LOG_RESULT_ERROR
+};
+
+/* reads a kv_store_request_log_result object */
+static gint32
+rkv_kv_store_request_log_result_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreRequestLogResult * this_object = RKV_KV_STORE_REQUEST_LOG_RESULT(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          /* This struct is an exception */
+          if ( this_object->error != NULL)
+          {
+            g_object_unref (this_object->error);
+          }
+          this_object->error = g_object_new (RKV_TYPE_KV_ERROR, NULL);
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+          {
+            g_object_unref (this_object->error);
+            this_object->error = NULL;
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_error = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_request_log_result_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreRequestLogResult * this_object = RKV_KV_STORE_REQUEST_LOG_RESULT(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreRequestLogResult", error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_error == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "error", T_STRUCT, 1, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_request_log_result_set_property (GObject *object,
+                                              guint property_id,
+                                              const GValue *value,
+                                              GParamSpec *pspec)
+{
+  RkvKvStoreRequestLogResult *self = RKV_KV_STORE_REQUEST_LOG_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_REQUEST_LOG_RESULT_ERROR:
+      if (self->error != NULL)
+        g_object_unref (self->error);
+      self->error = g_value_dup_object (value);
+      self->__isset_error = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_request_log_result_get_property (GObject *object,
+                                              guint property_id,
+                                              GValue *value,
+                                              GParamSpec *pspec)
+{
+  RkvKvStoreRequestLogResult *self = RKV_KV_STORE_REQUEST_LOG_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_REQUEST_LOG_RESULT_ERROR:
+      g_value_set_object (value, self->error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_request_log_result_instance_init (RkvKvStoreRequestLogResult * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->error = NULL;
+  object->__isset_error = FALSE;
+}
+
+static void 
+rkv_kv_store_request_log_result_finalize (GObject *object)
+{
+  RkvKvStoreRequestLogResult *tobject = RKV_KV_STORE_REQUEST_LOG_RESULT (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->error != NULL)
+  {
+    g_object_unref(tobject->error);
+    tobject->error = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_request_log_result_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_request_log_result_class_init (RkvKvStoreRequestLogResultClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_request_log_result_read;
+  struct_class->write = rkv_kv_store_request_log_result_write;
+
+  gobject_class->finalize = rkv_kv_store_request_log_result_finalize;
+  gobject_class->get_property = rkv_kv_store_request_log_result_get_property;
+  gobject_class->set_property = rkv_kv_store_request_log_result_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_REQUEST_LOG_RESULT_ERROR,
+     g_param_spec_object ("error",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_KV_ERROR,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_request_log_result_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreRequestLogResultClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_request_log_result_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreRequestLogResult),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_request_log_result_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreRequestLogResultType",
                                    &type_info, 0);
   }
 

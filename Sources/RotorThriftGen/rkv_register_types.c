@@ -4,33 +4,51 @@
 /* Registers every generated GType once, before any thread can race on it. */
 void rkv_register_generated_types (void)
 {
+  (void) rkv_append_entry_request_get_type ();
+  (void) rkv_append_entry_response_get_type ();
+  (void) rkv_commit_notification_request_get_type ();
+  (void) rkv_commit_notification_response_get_type ();
   (void) rkv_compare_and_set_request_get_type ();
   (void) rkv_compare_and_set_response_get_type ();
   (void) rkv_delete_request_get_type ();
   (void) rkv_delete_response_get_type ();
+  (void) rkv_do_view_change_request_get_type ();
   (void) rkv_get_request_get_type ();
   (void) rkv_get_response_get_type ();
   (void) rkv_key_value_get_type ();
   (void) rkv_kv_error_get_type ();
+  (void) rkv_kv_store_append_entry_args_get_type ();
+  (void) rkv_kv_store_append_entry_result_get_type ();
+  (void) rkv_kv_store_commit_notification_args_get_type ();
+  (void) rkv_kv_store_commit_notification_result_get_type ();
   (void) rkv_kv_store_compare_and_set_args_get_type ();
   (void) rkv_kv_store_compare_and_set_result_get_type ();
   (void) rkv_kv_store_delete_key_args_get_type ();
   (void) rkv_kv_store_delete_key_result_get_type ();
+  (void) rkv_kv_store_do_view_change_args_get_type ();
+  (void) rkv_kv_store_do_view_change_result_get_type ();
   (void) rkv_kv_store_get_args_get_type ();
   (void) rkv_kv_store_get_result_get_type ();
   (void) rkv_kv_store_ping_args_get_type ();
   (void) rkv_kv_store_ping_result_get_type ();
   (void) rkv_kv_store_put_args_get_type ();
   (void) rkv_kv_store_put_result_get_type ();
+  (void) rkv_kv_store_request_log_args_get_type ();
+  (void) rkv_kv_store_request_log_result_get_type ();
   (void) rkv_kv_store_scan_args_get_type ();
   (void) rkv_kv_store_scan_result_get_type ();
+  (void) rkv_kv_store_start_view_change_args_get_type ();
+  (void) rkv_kv_store_start_view_change_result_get_type ();
   (void) rkv_kv_store_status_args_get_type ();
   (void) rkv_kv_store_status_result_get_type ();
+  (void) rkv_log_entry_get_type ();
+  (void) rkv_log_request_get_type ();
   (void) rkv_put_request_get_type ();
   (void) rkv_put_response_get_type ();
   (void) rkv_read_options_get_type ();
   (void) rkv_scan_request_get_type ();
   (void) rkv_scan_response_get_type ();
+  (void) rkv_start_view_change_request_get_type ();
   (void) rkv_status_response_get_type ();
   (void) rkv_write_options_get_type ();
 }

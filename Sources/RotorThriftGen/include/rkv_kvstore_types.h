@@ -475,6 +475,234 @@ GType rkv_status_response_get_type (void);
 #define RKV_IS_STATUS_RESPONSE_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_STATUS_RESPONSE))
 #define RKV_STATUS_RESPONSE_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_STATUS_RESPONSE, RkvStatusResponseClass))
 
+/* struct LogEntry */
+struct _RkvLogEntry
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  gint64 index;
+  gint64 term;
+  GByteArray * data;
+  gint64 timestamp;
+};
+typedef struct _RkvLogEntry RkvLogEntry;
+
+struct _RkvLogEntryClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvLogEntryClass RkvLogEntryClass;
+
+GType rkv_log_entry_get_type (void);
+#define RKV_TYPE_LOG_ENTRY (rkv_log_entry_get_type())
+#define RKV_LOG_ENTRY(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_LOG_ENTRY, RkvLogEntry))
+#define RKV_LOG_ENTRY_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_LOG_ENTRY, RkvLogEntryClass))
+#define RKV_IS_LOG_ENTRY(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_LOG_ENTRY))
+#define RKV_IS_LOG_ENTRY_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_LOG_ENTRY))
+#define RKV_LOG_ENTRY_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_LOG_ENTRY, RkvLogEntryClass))
+
+/* struct AppendEntryRequest */
+struct _RkvAppendEntryRequest
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  gint32 leader_id;
+  RkvLogEntry * entry;
+  gboolean __isset_entry;
+  gint64 prev_log_index;
+  gint64 prev_log_term;
+  gint64 leader_term;
+  GPtrArray * entries;
+  gboolean __isset_entries;
+  gint64 leader_commit;
+  gboolean __isset_leader_commit;
+  gint64 term_start_index;
+  gboolean __isset_term_start_index;
+};
+typedef struct _RkvAppendEntryRequest RkvAppendEntryRequest;
+
+struct _RkvAppendEntryRequestClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvAppendEntryRequestClass RkvAppendEntryRequestClass;
+
+GType rkv_append_entry_request_get_type (void);
+#define RKV_TYPE_APPEND_ENTRY_REQUEST (rkv_append_entry_request_get_type())
+#define RKV_APPEND_ENTRY_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_APPEND_ENTRY_REQUEST, RkvAppendEntryRequest))
+#define RKV_APPEND_ENTRY_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_APPEND_ENTRY_REQUEST, RkvAppendEntryRequestClass))
+#define RKV_IS_APPEND_ENTRY_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_APPEND_ENTRY_REQUEST))
+#define RKV_IS_APPEND_ENTRY_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_APPEND_ENTRY_REQUEST))
+#define RKV_APPEND_ENTRY_REQUEST_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_APPEND_ENTRY_REQUEST, RkvAppendEntryRequestClass))
+
+/* struct AppendEntryResponse */
+struct _RkvAppendEntryResponse
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  gint64 term;
+  gint32 replica_id;
+  gboolean success;
+  gint64 match_index;
+  gint64 conflict_hint;
+  gint64 prev_log_index;
+};
+typedef struct _RkvAppendEntryResponse RkvAppendEntryResponse;
+
+struct _RkvAppendEntryResponseClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvAppendEntryResponseClass RkvAppendEntryResponseClass;
+
+GType rkv_append_entry_response_get_type (void);
+#define RKV_TYPE_APPEND_ENTRY_RESPONSE (rkv_append_entry_response_get_type())
+#define RKV_APPEND_ENTRY_RESPONSE(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_APPEND_ENTRY_RESPONSE, RkvAppendEntryResponse))
+#define RKV_APPEND_ENTRY_RESPONSE_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_APPEND_ENTRY_RESPONSE, RkvAppendEntryResponseClass))
+#define RKV_IS_APPEND_ENTRY_RESPONSE(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_APPEND_ENTRY_RESPONSE))
+#define RKV_IS_APPEND_ENTRY_RESPONSE_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_APPEND_ENTRY_RESPONSE))
+#define RKV_APPEND_ENTRY_RESPONSE_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_APPEND_ENTRY_RESPONSE, RkvAppendEntryResponseClass))
+
+/* struct CommitNotificationRequest */
+struct _RkvCommitNotificationRequest
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  gint32 leader_id;
+  gint64 commit_index;
+  gint64 leader_term;
+  gint64 round;
+  gboolean __isset_round;
+};
+typedef struct _RkvCommitNotificationRequest RkvCommitNotificationRequest;
+
+struct _RkvCommitNotificationRequestClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvCommitNotificationRequestClass RkvCommitNotificationRequestClass;
+
+GType rkv_commit_notification_request_get_type (void);
+#define RKV_TYPE_COMMIT_NOTIFICATION_REQUEST (rkv_commit_notification_request_get_type())
+#define RKV_COMMIT_NOTIFICATION_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_COMMIT_NOTIFICATION_REQUEST, RkvCommitNotificationRequest))
+#define RKV_COMMIT_NOTIFICATION_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_COMMIT_NOTIFICATION_REQUEST, RkvCommitNotificationRequestClass))
+#define RKV_IS_COMMIT_NOTIFICATION_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_COMMIT_NOTIFICATION_REQUEST))
+#define RKV_IS_COMMIT_NOTIFICATION_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_COMMIT_NOTIFICATION_REQUEST))
+#define RKV_COMMIT_NOTIFICATION_REQUEST_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_COMMIT_NOTIFICATION_REQUEST, RkvCommitNotificationRequestClass))
+
+/* struct CommitNotificationResponse */
+struct _RkvCommitNotificationResponse
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  gint64 term;
+  gint32 replica_id;
+  gint64 round;
+  gint64 match_index;
+};
+typedef struct _RkvCommitNotificationResponse RkvCommitNotificationResponse;
+
+struct _RkvCommitNotificationResponseClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvCommitNotificationResponseClass RkvCommitNotificationResponseClass;
+
+GType rkv_commit_notification_response_get_type (void);
+#define RKV_TYPE_COMMIT_NOTIFICATION_RESPONSE (rkv_commit_notification_response_get_type())
+#define RKV_COMMIT_NOTIFICATION_RESPONSE(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_COMMIT_NOTIFICATION_RESPONSE, RkvCommitNotificationResponse))
+#define RKV_COMMIT_NOTIFICATION_RESPONSE_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_COMMIT_NOTIFICATION_RESPONSE, RkvCommitNotificationResponseClass))
+#define RKV_IS_COMMIT_NOTIFICATION_RESPONSE(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_COMMIT_NOTIFICATION_RESPONSE))
+#define RKV_IS_COMMIT_NOTIFICATION_RESPONSE_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_COMMIT_NOTIFICATION_RESPONSE))
+#define RKV_COMMIT_NOTIFICATION_RESPONSE_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_COMMIT_NOTIFICATION_RESPONSE, RkvCommitNotificationResponseClass))
+
+/* struct StartViewChangeRequest */
+struct _RkvStartViewChangeRequest
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  gint64 term;
+  gint32 replica_id;
+  gint64 proposed_term;
+};
+typedef struct _RkvStartViewChangeRequest RkvStartViewChangeRequest;
+
+struct _RkvStartViewChangeRequestClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvStartViewChangeRequestClass RkvStartViewChangeRequestClass;
+
+GType rkv_start_view_change_request_get_type (void);
+#define RKV_TYPE_START_VIEW_CHANGE_REQUEST (rkv_start_view_change_request_get_type())
+#define RKV_START_VIEW_CHANGE_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_START_VIEW_CHANGE_REQUEST, RkvStartViewChangeRequest))
+#define RKV_START_VIEW_CHANGE_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_START_VIEW_CHANGE_REQUEST, RkvStartViewChangeRequestClass))
+#define RKV_IS_START_VIEW_CHANGE_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_START_VIEW_CHANGE_REQUEST))
+#define RKV_IS_START_VIEW_CHANGE_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_START_VIEW_CHANGE_REQUEST))
+#define RKV_START_VIEW_CHANGE_REQUEST_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_START_VIEW_CHANGE_REQUEST, RkvStartViewChangeRequestClass))
+
+/* struct DoViewChangeRequest */
+struct _RkvDoViewChangeRequest
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  gint64 term;
+  gint32 replica_id;
+  gint64 last_normal_term;
+  gint64 last_index;
+  gint64 commit_index;
+  gint64 entries_from;
+  GPtrArray * entries;
+};
+typedef struct _RkvDoViewChangeRequest RkvDoViewChangeRequest;
+
+struct _RkvDoViewChangeRequestClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvDoViewChangeRequestClass RkvDoViewChangeRequestClass;
+
+GType rkv_do_view_change_request_get_type (void);
+#define RKV_TYPE_DO_VIEW_CHANGE_REQUEST (rkv_do_view_change_request_get_type())
+#define RKV_DO_VIEW_CHANGE_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_DO_VIEW_CHANGE_REQUEST, RkvDoViewChangeRequest))
+#define RKV_DO_VIEW_CHANGE_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_DO_VIEW_CHANGE_REQUEST, RkvDoViewChangeRequestClass))
+#define RKV_IS_DO_VIEW_CHANGE_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_DO_VIEW_CHANGE_REQUEST))
+#define RKV_IS_DO_VIEW_CHANGE_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_DO_VIEW_CHANGE_REQUEST))
+#define RKV_DO_VIEW_CHANGE_REQUEST_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_DO_VIEW_CHANGE_REQUEST, RkvDoViewChangeRequestClass))
+
+/* struct LogRequest */
+struct _RkvLogRequest
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  gint64 term;
+  gint32 replica_id;
+  gint64 from_index;
+};
+typedef struct _RkvLogRequest RkvLogRequest;
+
+struct _RkvLogRequestClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvLogRequestClass RkvLogRequestClass;
+
+GType rkv_log_request_get_type (void);
+#define RKV_TYPE_LOG_REQUEST (rkv_log_request_get_type())
+#define RKV_LOG_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_LOG_REQUEST, RkvLogRequest))
+#define RKV_LOG_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_LOG_REQUEST, RkvLogRequestClass))
+#define RKV_IS_LOG_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_LOG_REQUEST))
+#define RKV_IS_LOG_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_LOG_REQUEST))
+#define RKV_LOG_REQUEST_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_LOG_REQUEST, RkvLogRequestClass))
+
 /* constants */
 
 /* struct KvStoreGetArgs */
@@ -834,5 +1062,259 @@ GType rkv_kv_store_status_result_get_type (void);
 #define RKV_IS_KV_STORE_STATUS_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_STATUS_RESULT))
 #define RKV_IS_KV_STORE_STATUS_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_STATUS_RESULT))
 #define RKV_KV_STORE_STATUS_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_STATUS_RESULT, RkvKvStoreStatusResultClass))
+
+/* struct KvStoreAppendEntryArgs */
+struct _RkvKvStoreAppendEntryArgs
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvAppendEntryRequest * request;
+  gboolean __isset_request;
+};
+typedef struct _RkvKvStoreAppendEntryArgs RkvKvStoreAppendEntryArgs;
+
+struct _RkvKvStoreAppendEntryArgsClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreAppendEntryArgsClass RkvKvStoreAppendEntryArgsClass;
+
+GType rkv_kv_store_append_entry_args_get_type (void);
+#define RKV_TYPE_KV_STORE_APPEND_ENTRY_ARGS (rkv_kv_store_append_entry_args_get_type())
+#define RKV_KV_STORE_APPEND_ENTRY_ARGS(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_APPEND_ENTRY_ARGS, RkvKvStoreAppendEntryArgs))
+#define RKV_KV_STORE_APPEND_ENTRY_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_APPEND_ENTRY_ARGS, RkvKvStoreAppendEntryArgsClass))
+#define RKV_IS_KV_STORE_APPEND_ENTRY_ARGS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_APPEND_ENTRY_ARGS))
+#define RKV_IS_KV_STORE_APPEND_ENTRY_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_APPEND_ENTRY_ARGS))
+#define RKV_KV_STORE_APPEND_ENTRY_ARGS_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_APPEND_ENTRY_ARGS, RkvKvStoreAppendEntryArgsClass))
+
+/* struct KvStoreAppendEntryResult */
+struct _RkvKvStoreAppendEntryResult
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvAppendEntryResponse * success;
+  gboolean __isset_success;
+  RkvKvError * error;
+  gboolean __isset_error;
+};
+typedef struct _RkvKvStoreAppendEntryResult RkvKvStoreAppendEntryResult;
+
+struct _RkvKvStoreAppendEntryResultClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreAppendEntryResultClass RkvKvStoreAppendEntryResultClass;
+
+GType rkv_kv_store_append_entry_result_get_type (void);
+#define RKV_TYPE_KV_STORE_APPEND_ENTRY_RESULT (rkv_kv_store_append_entry_result_get_type())
+#define RKV_KV_STORE_APPEND_ENTRY_RESULT(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_APPEND_ENTRY_RESULT, RkvKvStoreAppendEntryResult))
+#define RKV_KV_STORE_APPEND_ENTRY_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_APPEND_ENTRY_RESULT, RkvKvStoreAppendEntryResultClass))
+#define RKV_IS_KV_STORE_APPEND_ENTRY_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_APPEND_ENTRY_RESULT))
+#define RKV_IS_KV_STORE_APPEND_ENTRY_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_APPEND_ENTRY_RESULT))
+#define RKV_KV_STORE_APPEND_ENTRY_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_APPEND_ENTRY_RESULT, RkvKvStoreAppendEntryResultClass))
+
+/* struct KvStoreCommitNotificationArgs */
+struct _RkvKvStoreCommitNotificationArgs
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvCommitNotificationRequest * request;
+  gboolean __isset_request;
+};
+typedef struct _RkvKvStoreCommitNotificationArgs RkvKvStoreCommitNotificationArgs;
+
+struct _RkvKvStoreCommitNotificationArgsClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreCommitNotificationArgsClass RkvKvStoreCommitNotificationArgsClass;
+
+GType rkv_kv_store_commit_notification_args_get_type (void);
+#define RKV_TYPE_KV_STORE_COMMIT_NOTIFICATION_ARGS (rkv_kv_store_commit_notification_args_get_type())
+#define RKV_KV_STORE_COMMIT_NOTIFICATION_ARGS(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_COMMIT_NOTIFICATION_ARGS, RkvKvStoreCommitNotificationArgs))
+#define RKV_KV_STORE_COMMIT_NOTIFICATION_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_COMMIT_NOTIFICATION_ARGS, RkvKvStoreCommitNotificationArgsClass))
+#define RKV_IS_KV_STORE_COMMIT_NOTIFICATION_ARGS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_COMMIT_NOTIFICATION_ARGS))
+#define RKV_IS_KV_STORE_COMMIT_NOTIFICATION_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_COMMIT_NOTIFICATION_ARGS))
+#define RKV_KV_STORE_COMMIT_NOTIFICATION_ARGS_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_COMMIT_NOTIFICATION_ARGS, RkvKvStoreCommitNotificationArgsClass))
+
+/* struct KvStoreCommitNotificationResult */
+struct _RkvKvStoreCommitNotificationResult
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvCommitNotificationResponse * success;
+  gboolean __isset_success;
+  RkvKvError * error;
+  gboolean __isset_error;
+};
+typedef struct _RkvKvStoreCommitNotificationResult RkvKvStoreCommitNotificationResult;
+
+struct _RkvKvStoreCommitNotificationResultClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreCommitNotificationResultClass RkvKvStoreCommitNotificationResultClass;
+
+GType rkv_kv_store_commit_notification_result_get_type (void);
+#define RKV_TYPE_KV_STORE_COMMIT_NOTIFICATION_RESULT (rkv_kv_store_commit_notification_result_get_type())
+#define RKV_KV_STORE_COMMIT_NOTIFICATION_RESULT(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_COMMIT_NOTIFICATION_RESULT, RkvKvStoreCommitNotificationResult))
+#define RKV_KV_STORE_COMMIT_NOTIFICATION_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_COMMIT_NOTIFICATION_RESULT, RkvKvStoreCommitNotificationResultClass))
+#define RKV_IS_KV_STORE_COMMIT_NOTIFICATION_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_COMMIT_NOTIFICATION_RESULT))
+#define RKV_IS_KV_STORE_COMMIT_NOTIFICATION_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_COMMIT_NOTIFICATION_RESULT))
+#define RKV_KV_STORE_COMMIT_NOTIFICATION_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_COMMIT_NOTIFICATION_RESULT, RkvKvStoreCommitNotificationResultClass))
+
+/* struct KvStoreStartViewChangeArgs */
+struct _RkvKvStoreStartViewChangeArgs
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvStartViewChangeRequest * request;
+  gboolean __isset_request;
+};
+typedef struct _RkvKvStoreStartViewChangeArgs RkvKvStoreStartViewChangeArgs;
+
+struct _RkvKvStoreStartViewChangeArgsClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreStartViewChangeArgsClass RkvKvStoreStartViewChangeArgsClass;
+
+GType rkv_kv_store_start_view_change_args_get_type (void);
+#define RKV_TYPE_KV_STORE_START_VIEW_CHANGE_ARGS (rkv_kv_store_start_view_change_args_get_type())
+#define RKV_KV_STORE_START_VIEW_CHANGE_ARGS(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_START_VIEW_CHANGE_ARGS, RkvKvStoreStartViewChangeArgs))
+#define RKV_KV_STORE_START_VIEW_CHANGE_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_START_VIEW_CHANGE_ARGS, RkvKvStoreStartViewChangeArgsClass))
+#define RKV_IS_KV_STORE_START_VIEW_CHANGE_ARGS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_START_VIEW_CHANGE_ARGS))
+#define RKV_IS_KV_STORE_START_VIEW_CHANGE_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_START_VIEW_CHANGE_ARGS))
+#define RKV_KV_STORE_START_VIEW_CHANGE_ARGS_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_START_VIEW_CHANGE_ARGS, RkvKvStoreStartViewChangeArgsClass))
+
+/* struct KvStoreStartViewChangeResult */
+struct _RkvKvStoreStartViewChangeResult
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvKvError * error;
+  gboolean __isset_error;
+};
+typedef struct _RkvKvStoreStartViewChangeResult RkvKvStoreStartViewChangeResult;
+
+struct _RkvKvStoreStartViewChangeResultClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreStartViewChangeResultClass RkvKvStoreStartViewChangeResultClass;
+
+GType rkv_kv_store_start_view_change_result_get_type (void);
+#define RKV_TYPE_KV_STORE_START_VIEW_CHANGE_RESULT (rkv_kv_store_start_view_change_result_get_type())
+#define RKV_KV_STORE_START_VIEW_CHANGE_RESULT(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_START_VIEW_CHANGE_RESULT, RkvKvStoreStartViewChangeResult))
+#define RKV_KV_STORE_START_VIEW_CHANGE_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_START_VIEW_CHANGE_RESULT, RkvKvStoreStartViewChangeResultClass))
+#define RKV_IS_KV_STORE_START_VIEW_CHANGE_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_START_VIEW_CHANGE_RESULT))
+#define RKV_IS_KV_STORE_START_VIEW_CHANGE_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_START_VIEW_CHANGE_RESULT))
+#define RKV_KV_STORE_START_VIEW_CHANGE_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_START_VIEW_CHANGE_RESULT, RkvKvStoreStartViewChangeResultClass))
+
+/* struct KvStoreDoViewChangeArgs */
+struct _RkvKvStoreDoViewChangeArgs
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvDoViewChangeRequest * request;
+  gboolean __isset_request;
+};
+typedef struct _RkvKvStoreDoViewChangeArgs RkvKvStoreDoViewChangeArgs;
+
+struct _RkvKvStoreDoViewChangeArgsClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreDoViewChangeArgsClass RkvKvStoreDoViewChangeArgsClass;
+
+GType rkv_kv_store_do_view_change_args_get_type (void);
+#define RKV_TYPE_KV_STORE_DO_VIEW_CHANGE_ARGS (rkv_kv_store_do_view_change_args_get_type())
+#define RKV_KV_STORE_DO_VIEW_CHANGE_ARGS(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_DO_VIEW_CHANGE_ARGS, RkvKvStoreDoViewChangeArgs))
+#define RKV_KV_STORE_DO_VIEW_CHANGE_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_DO_VIEW_CHANGE_ARGS, RkvKvStoreDoViewChangeArgsClass))
+#define RKV_IS_KV_STORE_DO_VIEW_CHANGE_ARGS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_DO_VIEW_CHANGE_ARGS))
+#define RKV_IS_KV_STORE_DO_VIEW_CHANGE_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_DO_VIEW_CHANGE_ARGS))
+#define RKV_KV_STORE_DO_VIEW_CHANGE_ARGS_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_DO_VIEW_CHANGE_ARGS, RkvKvStoreDoViewChangeArgsClass))
+
+/* struct KvStoreDoViewChangeResult */
+struct _RkvKvStoreDoViewChangeResult
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvKvError * error;
+  gboolean __isset_error;
+};
+typedef struct _RkvKvStoreDoViewChangeResult RkvKvStoreDoViewChangeResult;
+
+struct _RkvKvStoreDoViewChangeResultClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreDoViewChangeResultClass RkvKvStoreDoViewChangeResultClass;
+
+GType rkv_kv_store_do_view_change_result_get_type (void);
+#define RKV_TYPE_KV_STORE_DO_VIEW_CHANGE_RESULT (rkv_kv_store_do_view_change_result_get_type())
+#define RKV_KV_STORE_DO_VIEW_CHANGE_RESULT(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_DO_VIEW_CHANGE_RESULT, RkvKvStoreDoViewChangeResult))
+#define RKV_KV_STORE_DO_VIEW_CHANGE_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_DO_VIEW_CHANGE_RESULT, RkvKvStoreDoViewChangeResultClass))
+#define RKV_IS_KV_STORE_DO_VIEW_CHANGE_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_DO_VIEW_CHANGE_RESULT))
+#define RKV_IS_KV_STORE_DO_VIEW_CHANGE_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_DO_VIEW_CHANGE_RESULT))
+#define RKV_KV_STORE_DO_VIEW_CHANGE_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_DO_VIEW_CHANGE_RESULT, RkvKvStoreDoViewChangeResultClass))
+
+/* struct KvStoreRequestLogArgs */
+struct _RkvKvStoreRequestLogArgs
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvLogRequest * request;
+  gboolean __isset_request;
+};
+typedef struct _RkvKvStoreRequestLogArgs RkvKvStoreRequestLogArgs;
+
+struct _RkvKvStoreRequestLogArgsClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreRequestLogArgsClass RkvKvStoreRequestLogArgsClass;
+
+GType rkv_kv_store_request_log_args_get_type (void);
+#define RKV_TYPE_KV_STORE_REQUEST_LOG_ARGS (rkv_kv_store_request_log_args_get_type())
+#define RKV_KV_STORE_REQUEST_LOG_ARGS(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_REQUEST_LOG_ARGS, RkvKvStoreRequestLogArgs))
+#define RKV_KV_STORE_REQUEST_LOG_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_REQUEST_LOG_ARGS, RkvKvStoreRequestLogArgsClass))
+#define RKV_IS_KV_STORE_REQUEST_LOG_ARGS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_REQUEST_LOG_ARGS))
+#define RKV_IS_KV_STORE_REQUEST_LOG_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_REQUEST_LOG_ARGS))
+#define RKV_KV_STORE_REQUEST_LOG_ARGS_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_REQUEST_LOG_ARGS, RkvKvStoreRequestLogArgsClass))
+
+/* struct KvStoreRequestLogResult */
+struct _RkvKvStoreRequestLogResult
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvKvError * error;
+  gboolean __isset_error;
+};
+typedef struct _RkvKvStoreRequestLogResult RkvKvStoreRequestLogResult;
+
+struct _RkvKvStoreRequestLogResultClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreRequestLogResultClass RkvKvStoreRequestLogResultClass;
+
+GType rkv_kv_store_request_log_result_get_type (void);
+#define RKV_TYPE_KV_STORE_REQUEST_LOG_RESULT (rkv_kv_store_request_log_result_get_type())
+#define RKV_KV_STORE_REQUEST_LOG_RESULT(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_REQUEST_LOG_RESULT, RkvKvStoreRequestLogResult))
+#define RKV_KV_STORE_REQUEST_LOG_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_REQUEST_LOG_RESULT, RkvKvStoreRequestLogResultClass))
+#define RKV_IS_KV_STORE_REQUEST_LOG_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_REQUEST_LOG_RESULT))
+#define RKV_IS_KV_STORE_REQUEST_LOG_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_REQUEST_LOG_RESULT))
+#define RKV_KV_STORE_REQUEST_LOG_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_REQUEST_LOG_RESULT, RkvKvStoreRequestLogResultClass))
 
 #endif /* RKV_KVSTORE_TYPES_H */
