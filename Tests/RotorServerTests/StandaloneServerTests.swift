@@ -109,13 +109,21 @@ import Testing
 
     @Test func minIndexBeyondTheAppliedStateIsUnavailable() async throws {
         try await withServer { server in
-            try await withClient(server, timeout: .milliseconds(300)) { client in
-                let put = try await client.put(Bytes(utf8: "k"), Bytes(utf8: "v"))
-                #expect(try await client.get(Bytes(utf8: "k"), options: ReadOptions(minIndex: put.index)).value == Bytes(utf8: "v"))
-                #expect(await errorCode { () async throws(KVError) in
-                    try await client.get(Bytes(utf8: "k"), options: ReadOptions(minIndex: put.index + 10))
-                } == .unavailable)
+            // One connection, no client retries: this is what the replica itself answers.
+            let connection = try await ClientConnection.connect(to: server.endpoint, on: server.group, timeout: .seconds(5)).get()
+            let put = try await connection.send(.put(PutRequest(key: Bytes(utf8: "k"), value: Bytes(utf8: "v")))).get()
+            guard case .put(let written) = put else { throw KVError.internalError("not a put reply") }
+            let reached = try await connection.send(.get(GetRequest(key: Bytes(utf8: "k"), options: ReadOptions(minIndex: written.index)))).get()
+            #expect(reached == .get(GetResponse(value: Bytes(utf8: "v"), appliedIndex: written.index)))
+            let code: ErrorCode?
+            do {
+                _ = try await connection.send(.get(GetRequest(key: Bytes(utf8: "k"), options: ReadOptions(minIndex: written.index + 10)))).get()
+                code = nil
+            } catch let error as KVError {
+                code = error.code
             }
+            #expect(code == .unavailable)
+            await connection.close()
         }
     }
 
