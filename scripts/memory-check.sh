@@ -6,15 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-swift build -c release >/dev/null
-bin=$(swift build -c release --show-bin-path)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-work=$(mktemp -d)
-printf '[deployment]\nreplica_endpoints = ["127.0.0.1:%s"]\n[logging]\nlevel = "warning"\n' "$port" > "$work/server.toml"
-"$bin/rotorkv-server" --config "$work/server.toml" &
-server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do "$bin/rotorkv" ping --server "127.0.0.1:$port" >/dev/null 2>&1 && break; sleep 0.1; done
+source scripts/lib-local-server.sh
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
 load() {  # $1 = seconds of 50/50 put+get over a fixed key space

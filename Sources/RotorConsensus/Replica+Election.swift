@@ -124,7 +124,8 @@ extension Replica {
 
     /// With a majority's reports in hand, adopt the most up-to-date log and lead.
     mutating func tryStartView() {
-        guard status == .viewChange, termLeader == replicaID, election.doViewChanges.count >= configuration.majority else { return }
+        guard status == .viewChange, termLeader == replicaID, term != retiredTerm,
+              election.doViewChanges.count >= configuration.majority else { return }
         var best = election.doViewChanges.values.max(by: { Self.lessUpToDate($0, $1, preferring: replicaID) })!
         if configuration.unsafeFault == .ignoreMajorityLogs { best = election.doViewChanges[replicaID]! }
         // Everything through our commit index is committed, hence identical in the best log.

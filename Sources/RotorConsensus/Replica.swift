@@ -29,6 +29,8 @@ public struct Replica: Sendable {
     var leadership: LeaderState?
     var outbox: [ConsensusAction] = []
     var now: Instant
+    /// A term this replica led before a crash: it must never start it again.
+    let retiredTerm: Term?
 
     /// Starts a replica from what it had persisted (`.initial` for a new cluster).
     ///
@@ -44,7 +46,10 @@ public struct Replica: Sendable {
         self.now = now
         self.election = ElectionState(deadline: now + configuration.electionTimeout, nextResendAt: now + configuration.heartbeatInterval)
         let newCluster = durable == .initial
+        // It sent entries only after its start was durable, so a durable start is what matters.
         let ledBefore = !newCluster && consensusLeader(of: durable.term, configuration) == configuration.replicaID
+            && durable.status == .normal && durable.lastNormalTerm == durable.term
+        self.retiredTerm = ledBefore ? durable.term : nil
         self.status = ledBefore ? .viewChange : durable.status
         if newCluster && consensusLeader(of: 0, configuration) == configuration.replicaID {
             becomeLeaderOfInitialTerm()

@@ -8,17 +8,20 @@ import RotorModel
 ///   every new leader's log already holds every committed entry.
 struct SafetyMonitor {
     private(set) var committed: [LogIndex: LogEntry] = [:]
+    /// The term of the replica that first applied each index: the term it was committed in.
+    private(set) var committedInTerm: [LogIndex: Term] = [:]
     /// Log indexes of writes some client was told succeeded.
     private(set) var acknowledged: [LogIndex: (client: Int, requestID: Int64)] = [:]
     private(set) var violations: [String] = []
 
-    mutating func applied(_ entry: LogEntry, at replica: Int, time: Int64) {
+    mutating func applied(_ entry: LogEntry, at replica: Int, term: Term, time: Int64) {
         if let known = committed[entry.index] {
             if known != entry {
                 violate("agreement: replica \(replica) applied \(describe(entry)) at index \(entry.index), but \(describe(known)) was committed there", time)
             }
         } else {
             committed[entry.index] = entry
+            committedInTerm[entry.index] = term
         }
     }
 
@@ -30,9 +33,12 @@ struct SafetyMonitor {
         acknowledged[index] = (client, requestID)
     }
 
-    /// A leader just started its term: its log must hold every committed entry.
+    /// A leader just started its term: its log must hold every entry committed
+    /// in an earlier term (leader completeness). A leader of a stale term may
+    /// start late, but it can never commit, so later commits do not bind it.
     mutating func leaderStarted(replica: Int, term: Term, log: [LogEntry], time: Int64) {
-        for (index, entry) in committed where index > LogIndex(log.count) || log[Int(index - 1)] != entry {
+        for (index, entry) in committed where committedInTerm[index]! < term
+            && (index > LogIndex(log.count) || log[Int(index - 1)] != entry) {
             let acked = acknowledged[index].map { " (acknowledged to client \($0.client), request \($0.requestID))" } ?? ""
             violate("durability: leader \(replica) of term \(term) started without committed entry \(index) \(describe(entry))\(acked)", time)
         }

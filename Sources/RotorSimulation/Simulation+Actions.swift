@@ -32,7 +32,7 @@ extension Simulation {
     }
 
     private func apply(_ entry: LogEntry, at replica: Int, answering token: ClientToken?) {
-        monitor.applied(entry, at: replica, time: now)
+        monitor.applied(entry, at: replica, term: replicas[replica].core?.term ?? 0, time: now)
         if entry.isNoOp {
             replicas[replica].machine.skip(index: entry.index)
             return
