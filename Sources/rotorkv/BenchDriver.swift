@@ -35,7 +35,7 @@ final class BenchDriver {
     let connection: ClientConnection
     private let workload: BenchWorkload
     private let depth: Int
-    private var random: BenchRandom
+    private var random: SplitMix64
     private var value: Bytes
     private var phase = Phase.warmup
     private var outstanding = 0
@@ -48,7 +48,7 @@ final class BenchDriver {
         self.connection = connection
         self.workload = workload
         self.depth = depth
-        self.random = BenchRandom(state: seed)
+        self.random = SplitMix64(seed: seed)
         self.value = Bytes(repeating: UInt8(ascii: "v"), count: workload.valueSize)
     }
 

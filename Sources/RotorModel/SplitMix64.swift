@@ -1,0 +1,26 @@
+/// SplitMix64 (Steele, Lea & Flood): a tiny, fast, seedable generator. Every
+/// randomized thing in RotorKV that must replay from a seed uses it: the
+/// simulator, `rotorkv bench`, and the randomized tests.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..<bound`.
+    public mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+
+    /// True with probability `percent`/100.
+    public mutating func percent(_ percent: Int) -> Bool { below(100) < percent }
+
+    public mutating func bytes(count: Int) -> Bytes {
+        (0 ..< count).map { _ in UInt8(truncatingIfNeeded: next()) }
+    }
+}
