@@ -38,6 +38,12 @@ public struct DurableMetadata: Sendable, Equatable {
 /// One durable write the core needs. The shell performs these strictly in
 /// order and reports each with `.persisted(token)`; the core sends nothing
 /// that promises durability (acknowledgements, votes) before that.
+///
+/// Contract for the disk shell: a request is all-or-nothing across a crash,
+/// or at least its log changes (truncation, entries) are durable before its
+/// metadata. A replica whose metadata says "normal in term t" must hold the
+/// log it adopted for t; metadata written first and entries lost would let a
+/// later term adopt a log missing committed entries.
 public struct PersistRequest: Sendable, Equatable {
     public var token: UInt64
     /// New metadata to write, if it changed.

@@ -21,6 +21,7 @@ extension Simulation {
         if !quiet { monitor.violate("liveness: client operations still pending long after the heal", now) }
         checkLiveness()
         checkConvergence()
+        checkProgressAfterConvergence()
         checkLinearizability()
         return report()
     }
@@ -58,6 +59,23 @@ extension Simulation {
         let digest = machine(0).digest()
         return cores.allSatisfy { $0.commitIndex == first.commitIndex && $0.term == first.term && $0.status == .normal }
             && (0..<options.replicaCount).allSatisfy { machine($0).appliedIndex == first.commitIndex && machine($0).digest() == digest }
+    }
+
+    /// Convergence alone would pass a cluster that agrees but no longer
+    /// commits: once quiet, the leader's whole log is committed, and one more
+    /// write must still succeed.
+    private func checkProgressAfterConvergence() {
+        guard monitor.violations.isEmpty, let leader = servingLeader, let core = core(leader) else {
+            if monitor.violations.isEmpty { monitor.violate("liveness: no serving leader after the heal", now) }
+            return
+        }
+        if core.lastIndex != core.commitIndex {
+            monitor.violate("liveness: leader \(leader) holds entries \(core.commitIndex + 1)...\(core.lastIndex) that never committed", now)
+        }
+        let probe = perform(.put("liveness-probe", "\(seed)"), client: clients.count)
+        if probe != .ok(.write) {
+            monitor.violate("liveness: a write after convergence ended \(probe)", now)
+        }
     }
 
     private func checkLinearizability() {
