@@ -4,16 +4,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-swift build -c release >/dev/null || exit 1
-bin=$(swift build -c release --show-bin-path)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+source scripts/lib-local-server.sh || exit 1
 dead=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-work=$(mktemp -d)
-printf '[deployment]\nreplica_endpoints = ["127.0.0.1:%s"]\n[logging]\nlevel = "warning"\n' "$port" > "$work/server.toml"
-"$bin/rotorkv-server" --config "$work/server.toml" 2>"$work/server.log" &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do "$bin/rotorkv" ping --server "127.0.0.1:$port" >/dev/null 2>&1 && break; sleep 0.1; done
 
 passed=0
 failed=0

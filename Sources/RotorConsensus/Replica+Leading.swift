@@ -107,7 +107,6 @@ extension Replica {
         } else if message.matchIndex < log.lastIndex && follower.inFlight.isEmpty {
             // The follower is behind, or restarted and must re-verify its log: probe from what it acknowledged.
             follower.nextIndex = min(follower.nextIndex, follower.matchIndex + 1)
-            leadership?.followers[from] = follower
             follower.probing = true
             leadership?.followers[from] = follower
             if follower.nextIndex > log.lastIndex {
