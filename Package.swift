@@ -52,9 +52,15 @@ let package = Package(
             .product(name: "HeapModule", package: "swift-collections"),
         ]),
 
-        // The Thrift wire: framing and the c_glib codec.
+        // The replica's disk: a checksummed write-ahead log and atomic metadata.
+        .target(name: "RotorStorage", dependencies: [
+            "RotorConsensus", "CZlib",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // The Thrift wire: framing and the c_glib codec, for clients and peers.
         .target(name: "RotorWire", dependencies: [
-            "RotorModel", "RotorThriftGen", "CThriftGLib",
+            "RotorModel", "RotorConsensus", "RotorThriftGen", "CThriftGLib",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -76,8 +82,18 @@ let package = Package(
             .product(name: "Atomics", package: "swift-atomics"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The production shell of the consensus core: peers over NIO/Thrift, the
+        // disk, and the RoutingManager that serves clients of a replica.
+        .target(name: "RotorCluster", dependencies: [
+            "RotorConsensus", "RotorStateMachine", "RotorStorage", "RotorWire", "RotorServer", "RotorModel",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "DequeModule", package: "swift-collections"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "rotorkv-server", dependencies: [
-            "RotorServer",
+            "RotorServer", "RotorCluster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -89,6 +105,12 @@ let package = Package(
 
         .testTarget(name: "RotorModelTests", dependencies: ["RotorModel"]),
         .testTarget(name: "RotorConsensusTests", dependencies: ["RotorConsensus", "RotorSimulation", "RotorTestSupport", "RotorModel"]),
+        .testTarget(name: "RotorStorageTests", dependencies: ["RotorStorage", "RotorConsensus"]),
+        .testTarget(name: "RotorClusterTests", dependencies: [
+            "RotorCluster", "RotorServer", "RotorClient", "RotorModel", "RotorConsensus", "RotorTestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "RotorStateMachineTests", dependencies: ["RotorStateMachine", "RotorModel"]),
         .testTarget(name: "RotorTestSupportTests", dependencies: ["RotorTestSupport", "RotorModel"]),
         .testTarget(name: "RotorWireTests", dependencies: [

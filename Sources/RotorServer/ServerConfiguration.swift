@@ -27,6 +27,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var logLevel: Logger.Level
     /// Test-only hooks (`[testing]`); never enable in production.
     public var allowFaultInjection = false
+    public var consensus = ConsensusSettings()
+    public var storage = StorageSettings()
+    public var security = SecuritySettings()
 
     /// A single in-memory replica on 127.0.0.1:9090.
     public static let standaloneDefault = ServerConfiguration(
