@@ -5,6 +5,9 @@ extension Replica {
         election.proposal = nil
     }
 
+    /// Every `appendEntries` is answered exactly once (a refusal at once, an
+    /// acknowledgement once durable), and so is every `commitNotification`:
+    /// the network shell returns these answers as the RPCs' Thrift replies.
     mutating func onAppendEntries(_ message: AppendEntries, from: ReplicaID) {
         guard message.term == term else {
             // An older term: refuse, and tell the sender which term we are in.
@@ -12,7 +15,12 @@ extension Replica {
                                                 prevIndex: message.prevIndex)), to: from)
             return
         }
-        guard from == termLeader, !isLeader else { return }
+        guard from == termLeader, !isLeader else {
+            // Only a misbehaving peer sends this: refuse it, so that every append gets an answer.
+            send(.appendResponse(AppendResponse(term: term, from: replicaID, success: false, matchIndex: 0, conflictHint: 0,
+                                                prevIndex: message.prevIndex)), to: from)
+            return
+        }
         heardFromLeader()
         guard log.matches(index: message.prevIndex, term: message.prevTerm) else {
             refuseMismatch(message, from: from)
@@ -106,7 +114,10 @@ extension Replica {
             send(.commitAck(CommitAck(term: term, from: replicaID, round: message.round, matchIndex: 0)), to: from)
             return
         }
-        guard from == termLeader, !isLeader else { return }
+        guard from == termLeader, !isLeader else {
+            send(.commitAck(CommitAck(term: term, from: replicaID, round: message.round, matchIndex: 0)), to: from)
+            return
+        }
         heardFromLeader()
         if status == .normal { advanceFollowerCommit(message.commitIndex) }
         let match = status == .normal ? min(verifiedMatch, durability.durableLength) : 0

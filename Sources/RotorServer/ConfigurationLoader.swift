@@ -60,11 +60,25 @@ public enum ConfigurationLoader {
             }
             try logging.finish()
         }
+        config.storage.dataDirectory = "data/replica-\(config.instanceID)"
+        if var consensus = try document.section("consensus") {
+            try readConsensus(&consensus, into: &config.consensus)
+            try consensus.finish()
+        }
+        if var storage = try document.section("storage") {
+            try readStorage(&storage, into: &config.storage)
+            try storage.finish()
+        }
+        if var security = try document.section("security") {
+            try readSecurity(&security, into: &config.security)
+            try security.finish()
+        }
         if var testing = try document.section("testing") {
             config.allowFaultInjection = try testing.bool("allow_fault_injection") ?? false
             try testing.finish()
         }
         try checkFrameFitsLimits(config, document)
+        try checkReplicated(config, document)
         return config
     }
 

@@ -18,6 +18,30 @@ import Testing
         #expect(try ConfigurationLoader.load(path: path) == .standaloneDefault)
     }
 
+    @Test func theShippedClusterFilesDescribeOneCluster() throws {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../config/cluster")
+        let configs = try (0..<3).map { try ConfigurationLoader.load(path: directory.appendingPathComponent("replica-\($0).toml").path) }
+        for (id, config) in configs.enumerated() {
+            #expect(config.mode == .replicated)
+            #expect(config.instanceID == id)
+            #expect(config.replicaEndpoints == configs[0].replicaEndpoints)
+            #expect(config.security.clusterSecret == configs[0].security.clusterSecret)
+            #expect(config.storage.dataDirectory == "data/replica-\(id)")
+        }
+        #expect(Set(configs.map(\.listenEndpoint)).count == 3)
+    }
+
+    @Test func aDefaultDataDirectoryIsPerReplica() throws {
+        let config = try ConfigurationLoader.parse("[deployment]\ninstance_id = 1\nreplica_endpoints = [\"a:1\", \"b:1\", \"c:1\"]")
+        #expect(config.storage.dataDirectory == "data/replica-1")
+    }
+
+    @Test func theSecretsNeverPrint() throws {
+        let settings = SecuritySettings(clusterSecret: "0123456789abcdef-secret", clientToken: "let-me-in")
+        #expect(!"\(settings)".contains("secret\"") && !"\(settings)".contains("0123456789"))
+        #expect(!"\(settings)".contains("let-me-in"))
+    }
+
     @Test func anEmptyFileIsTheDefault() throws {
         #expect(try ConfigurationLoader.parse("") == .standaloneDefault)
     }
@@ -38,8 +62,31 @@ import Testing
             max_scan_limit = 50
             [logging]
             level = "debug"
+            [consensus]
+            type = "mock"
+            election_timeout_ms = 1500
+            heartbeat_interval_ms = 50
+            max_entries_per_append = 32
+            max_appends_in_flight = 4
+            peer_rpc_timeout_ms = 300
+            [storage]
+            data_dir = "/var/lib/rotorkv"
+            fsync = "never"
+            segment_bytes = 1048576
+            [security]
+            cluster_secret = "0123456789abcdef-secret"
+            client_token = "let-me-in"
             """)
         #expect(config.mode == .replicated)
+        #expect(config.consensus.electionTimeoutMilliseconds == 1500)
+        #expect(config.consensus.heartbeatIntervalMilliseconds == 50)
+        #expect(config.consensus.maxEntriesPerAppend == 32)
+        #expect(config.consensus.maxAppendsInFlight == 4)
+        #expect(config.consensus.peerRPCTimeoutMilliseconds == 300)
+        #expect(config.storage.dataDirectory == "/var/lib/rotorkv")
+        #expect(config.storage.fsync == .never)
+        #expect(config.storage.segmentBytes == 1_048_576)
+        #expect(config.security == SecuritySettings(clusterSecret: "0123456789abcdef-secret", clientToken: "let-me-in"))
         #expect(config.listenEndpoint == Endpoint(host: "::1", port: 9092))
         #expect(config.maxFrameBytes == 33_554_432)
         #expect(config.maxInFlightPerConnection == 8)
@@ -60,6 +107,17 @@ import Testing
         ("[logging]\nlevel = \"loud\"", "logging.level must be one of"),
         ("[limits]\nmax_key_bytes = 0", "limits.max_key_bytes must be in"),
         ("not toml at all", "test.toml:1"),
+        ("[consensus]\ntype = \"raft\"", "consensus.type must be \"mock\""),
+        ("[consensus]\nelection_timeout_ms = 100\nheartbeat_interval_ms = 50", "consensus.election_timeout_ms (100) must be at least 3"),
+        ("[consensus]\nelectiontimeout = 1", "unknown key consensus.electiontimeout"),
+        ("[storage]\nfsync = \"sometimes\"", "storage.fsync must be"),
+        ("[security]\ncluster_secret = \"short\"", "security.cluster_secret must be at least 16"),
+        ("[deployment]\nmode = \"replicated\"\ninstance_id = 0\nreplica_endpoints = [\"a:1\", \"b:1\", \"c:1\"]",
+         "security.cluster_secret is required"),
+        ("[deployment]\nmode = \"replicated\"\ninstance_id = 0\nreplica_endpoints = [\"a:1\", \"b:1\"]\n[security]\ncluster_secret = \"0123456789abcdef\"",
+         "needs an odd number"),
+        ("[deployment]\nmode = \"replicated\"\ninstance_id = 5\nreplica_endpoints = [\"a:1\", \"b:1\", \"c:1\"]", "deployment.instance_id is 5"),
+        ("[deployment]\nreplica_endpoints = [\"a:1\", \"b:99999\"]\ninstance_id = 0", "entry 1 \"b:99999\""),
     ])
     func mistakesAreNamed(_ text: String, _ expected: String) {
         let message = failure(text)
