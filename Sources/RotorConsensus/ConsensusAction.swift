@@ -25,6 +25,9 @@ public enum Rejection: Sendable, Hashable {
     case notLeader(leader: ReplicaID)
     /// A term change is under way; try again shortly.
     case electing(expectedLeader: ReplicaID)
+    /// This replica leads, but has not heard from a majority within an
+    /// election timeout: it cannot commit now, so it does not take the write.
+    case noQuorum(leader: ReplicaID)
 }
 
 /// A replica's role, derived from its term and status.

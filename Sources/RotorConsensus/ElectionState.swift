@@ -12,4 +12,6 @@ struct ElectionState: Sendable {
     var doViewChanges: [ReplicaID: DoViewChange] = [:]
     /// The log fetch a new leader is waiting for: (from replica, from index).
     var logRequest: (replica: ReplicaID, fromIndex: LogIndex)?
+    /// The best log's entries after our commit index, gathered chunk by chunk.
+    var fetch: LogFetch?
 }

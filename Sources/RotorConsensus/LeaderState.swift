@@ -10,6 +10,8 @@ struct LeaderState: Sendable {
         /// After a refusal, one append at a time until one fits (Raft's probe
         /// state): pipelining into a mismatch would multiply refusals.
         var probing = false
+        /// When an answer in this term last came from the follower (check-quorum).
+        var lastHeard: Instant
     }
 
     var followers: [ReplicaID: Follower]

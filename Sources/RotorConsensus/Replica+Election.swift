@@ -73,6 +73,7 @@ extension Replica {
         election.deadline = now + configuration.electionTimeout
         election.doViewChanges = [:]
         election.logRequest = nil
+        election.fetch = nil
         verifiedMatch = 0
         persist(metadata: true)
         outbox.append(.roleChanged(term: term, role: role))
@@ -100,20 +101,22 @@ extension Replica {
         self.leadership = nil
     }
 
+    /// Our report for the new leader, carrying one bounded chunk of our log
+    /// from `entriesFrom`; the leader fetches further chunks with `LogRequest`.
     func doViewChange(entriesFrom: LogIndex) -> DoViewChange {
         let from = max(1, entriesFrom)
+        let chunk = log.batch(from: from, through: log.lastIndex, maxEntries: configuration.maxEntriesPerAppend,
+                              maxBytes: configuration.maxBytesPerMessage)
         return DoViewChange(term: term, from: replicaID, lastNormalTerm: lastNormalTerm, lastIndex: log.lastIndex,
-                            commitIndex: commitIndex, entriesFrom: from, entries: log.slice(from: from, through: log.lastIndex))
+                            commitIndex: commitIndex, entriesFrom: from, entries: chunk)
     }
 
     // MARK: Starting a term (the new leader)
 
     mutating func onDoViewChange(_ message: DoViewChange, from: ReplicaID) {
         guard message.term == term, status == .viewChange, termLeader == replicaID else { return }
-        if let known = election.doViewChanges[from], known.entriesFrom <= message.entriesFrom, known.lastIndex == message.lastIndex {
-            return  // a resend of what we have
-        }
         election.doViewChanges[from] = message
+        election.fetch?.absorb(message)
         tryStartView()
     }
 
@@ -128,15 +131,25 @@ extension Replica {
               election.doViewChanges.count >= configuration.majority else { return }
         var best = election.doViewChanges.values.max(by: { Self.lessUpToDate($0, $1, preferring: replicaID) })!
         if configuration.unsafeFault == .ignoreMajorityLogs { best = election.doViewChanges[replicaID]! }
-        // Everything through our commit index is committed, hence identical in the best log.
-        let needFrom = commitIndex + 1
-        if best.from != replicaID && best.entriesFrom > needFrom {
-            election.logRequest = (best.from, needFrom)
-            send(.logRequest(LogRequest(term: term, from: replicaID, fromIndex: needFrom)), to: best.from)
+        let reportedCommit = election.doViewChanges.values.map(\.commitIndex).max() ?? 0
+        guard best.from != replicaID else {
+            startView(adopting: nil, knownCommit: reportedCommit)
             return
         }
-        let reportedCommit = election.doViewChanges.values.map(\.commitIndex).max() ?? 0
-        startView(adopting: best.from == replicaID ? nil : best, knownCommit: reportedCommit)
+        // Everything through our commit index is committed, hence identical in
+        // the best log: fetch the rest of it, one bounded chunk at a time.
+        let needFrom = commitIndex + 1
+        if !(election.fetch?.continues(best, from: needFrom) ?? false) {
+            election.fetch = LogFetch(replica: best.from, first: needFrom, lastIndex: best.lastIndex)
+            election.fetch!.absorb(best)
+        }
+        let fetch = election.fetch!
+        if fetch.isComplete {
+            startView(adopting: fetch, knownCommit: reportedCommit)
+        } else {
+            election.logRequest = (best.from, fetch.next)
+            send(.logRequest(LogRequest(term: term, from: replicaID, fromIndex: fetch.next)), to: best.from)
+        }
     }
 
     /// VR's order of logs: the last normal term first, then the last index.
@@ -148,7 +161,7 @@ extension Replica {
         return a.from > b.from
     }
 
-    private mutating func startView(adopting best: DoViewChange?, knownCommit: LogIndex) {
+    private mutating func startView(adopting best: LogFetch?, knownCommit: LogIndex) {
         var truncatedAfter: LogIndex?
         var appended: [LogEntry] = []
         if let best {
@@ -165,13 +178,14 @@ extension Replica {
                                  startToken: token, nextHeartbeatAt: now)
         election.doViewChanges = [:]
         election.logRequest = nil
+        election.fetch = nil
         election.proposal = nil
         outbox.append(.roleChanged(term: term, role: .leader))
         emitApplies()
     }
 
     /// Replaces our log after our commit index with `best`'s, keeping the common prefix.
-    private mutating func adopt(_ best: DoViewChange) -> (truncatedAfter: LogIndex?, appended: [LogEntry]) {
+    private mutating func adopt(_ best: LogFetch) -> (truncatedAfter: LogIndex?, appended: [LogEntry]) {
         var firstDifference = best.lastIndex + 1
         for entry in best.entries where entry.index > commitIndex {
             if !log.matches(index: entry.index, term: entry.term) {
@@ -193,7 +207,7 @@ extension Replica {
     private func initialFollowers(termStartIndex: LogIndex) -> [ReplicaID: LeaderState.Follower] {
         var followers: [ReplicaID: LeaderState.Follower] = [:]
         for peer in 0..<configuration.replicaCount where peer != replicaID {
-            followers[peer] = LeaderState.Follower(nextIndex: termStartIndex)
+            followers[peer] = LeaderState.Follower(nextIndex: termStartIndex, lastHeard: now)
         }
         return followers
     }

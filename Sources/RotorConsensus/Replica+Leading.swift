@@ -22,7 +22,7 @@ extension Replica {
     }
 
     mutating func onClientWrite(_ token: ClientToken, payload: [UInt8]) {
-        guard isLeader else {
+        guard isLeader, hasQuorum else {
             outbox.append(.writeRejected(token, rejection))
             return
         }
@@ -35,7 +35,17 @@ extension Replica {
 
     /// Why a non-leader turns a client away.
     var rejection: Rejection {
-        status == .normal ? .notLeader(leader: termLeader) : .electing(expectedLeader: termLeader)
+        if isLeader { return .noQuorum(leader: replicaID) }
+        return status == .normal ? .notLeader(leader: termLeader) : .electing(expectedLeader: termLeader)
+    }
+
+    /// Check-quorum: a leader that has heard from a majority (itself
+    /// included) within the last election timeout. Without it, writes and
+    /// linearizable reads could only wait, so they are turned away at once.
+    public var hasQuorum: Bool {
+        guard isLeader, let leadership else { return false }
+        let recent = leadership.followers.values.filter { now - $0.lastHeard < configuration.electionTimeout }.count
+        return recent + 1 >= configuration.majority
     }
 
     var followerIDs: [ReplicaID] { (0..<configuration.replicaCount).filter { $0 != replicaID } }
@@ -47,8 +57,10 @@ extension Replica {
         guard var leadership, leadership.ready, var follower = leadership.followers[peer] else { return }
         let window = follower.probing ? 1 : configuration.maxAppendsInFlight
         while follower.inFlight.count < window && follower.nextIndex <= log.lastIndex {
-            let last = min(log.lastIndex, follower.nextIndex + LogIndex(configuration.maxEntriesPerAppend) - 1)
-            sendAppend(to: peer, after: follower.nextIndex - 1, through: last)
+            let entries = log.batch(from: follower.nextIndex, through: log.lastIndex, maxEntries: configuration.maxEntriesPerAppend,
+                                    maxBytes: configuration.maxBytesPerMessage)
+            let last = entries.last!.index
+            sendAppend(to: peer, after: follower.nextIndex - 1, entries: entries)
             follower.inFlight.append((follower.nextIndex - 1, last, now))
             follower.nextIndex = last + 1
         }
@@ -56,9 +68,9 @@ extension Replica {
         self.leadership = leadership
     }
 
-    private mutating func sendAppend(to peer: ReplicaID, after prevIndex: LogIndex, through last: LogIndex) {
+    private mutating func sendAppend(to peer: ReplicaID, after prevIndex: LogIndex, entries: [LogEntry]) {
         let message = AppendEntries(term: term, leaderID: replicaID, prevIndex: prevIndex, prevTerm: log.term(at: prevIndex) ?? 0,
-                                    entries: log.slice(from: prevIndex + 1, through: last), leaderCommit: commitIndex,
+                                    entries: entries, leaderCommit: commitIndex,
                                     termStartIndex: leadership?.termStartIndex ?? 0)
         send(.appendEntries(message), to: peer)
     }
@@ -78,6 +90,8 @@ extension Replica {
 
     mutating func onAppendResponse(_ message: AppendResponse, from: ReplicaID) {
         guard message.term == term, isLeader, var follower = leadership?.followers[from] else { return }
+        follower.lastHeard = now
+        leadership?.followers[from] = follower
         if message.success {
             follower.matchIndex = max(follower.matchIndex, message.matchIndex)
             follower.nextIndex = max(follower.nextIndex, follower.matchIndex + 1)
@@ -98,6 +112,8 @@ extension Replica {
 
     mutating func onCommitAck(_ message: CommitAck, from: ReplicaID) {
         guard message.term == term, isLeader, var follower = leadership?.followers[from] else { return }
+        follower.lastHeard = now
+        leadership?.followers[from] = follower
         acknowledgeReadRound(message.round, from: from)
         if message.matchIndex > follower.matchIndex {
             follower.matchIndex = message.matchIndex
@@ -110,7 +126,7 @@ extension Replica {
             follower.probing = true
             leadership?.followers[from] = follower
             if follower.nextIndex > log.lastIndex {
-                sendAppend(to: from, after: log.lastIndex, through: log.lastIndex)
+                sendAppend(to: from, after: log.lastIndex, entries: [])
                 leadership?.followers[from]?.inFlight.append((log.lastIndex, log.lastIndex, now))
             } else {
                 replicate(to: from)

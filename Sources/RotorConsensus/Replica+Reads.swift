@@ -1,6 +1,6 @@
 extension Replica {
     mutating func onClientRead(_ token: ClientToken) {
-        guard isLeader, var leadership else {
+        guard isLeader, hasQuorum, var leadership else {
             outbox.append(.readRejected(token, rejection))
             return
         }

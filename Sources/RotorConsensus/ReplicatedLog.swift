@@ -31,6 +31,23 @@ struct ReplicatedLog: Sendable, Equatable {
         return Array(entries[Int(lower - 1)..<Int(upper)])
     }
 
+    /// At most `maxEntries` entries from `from` through `through`, and no more
+    /// than `maxBytes` of entry data unless a single entry is larger: every
+    /// message must fit in one frame, whatever the batch size.
+    func batch(from: LogIndex, through: LogIndex, maxEntries: Int, maxBytes: Int) -> [LogEntry] {
+        let lower = max(from, 1)
+        let upper = min(through, lastIndex, lower + LogIndex(maxEntries) - 1)
+        guard lower <= upper else { return [] }
+        var bytes = 0
+        var end = Int(lower - 1)
+        while end < Int(upper) {
+            bytes += entries[end].data.count + 32
+            if bytes > maxBytes && end > Int(lower - 1) { break }
+            end += 1
+        }
+        return Array(entries[Int(lower - 1)..<end])
+    }
+
     /// Whether the log holds an entry of `term` at `index` (VR/Raft log matching).
     func matches(index: LogIndex, term: Term) -> Bool {
         self.term(at: index) == term

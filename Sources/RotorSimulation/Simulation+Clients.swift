@@ -105,6 +105,10 @@ extension Simulation {
             case .electing(let expected):
                 clients[reply.client].leaderGuess = expected
                 current.retryAt = now + VirtualTime.milliseconds(20)
+            case .noQuorum:
+                // That leader is cut off from its majority: another replica may lead a newer term.
+                clients[reply.client].leaderGuess = (clients[reply.client].leaderGuess + 1) % options.replicaCount
+                current.retryAt = now + VirtualTime.milliseconds(20)
             }
         case .unknown:
             current.attemptResolved = true

@@ -1,4 +1,4 @@
-import RotorConsensus
+@testable import RotorConsensus
 import RotorModel
 import RotorSimulation
 import RotorTestSupport
@@ -85,7 +85,8 @@ import Testing
         sim.isolate([0])
         for i in 0..<3 { _ = sim.perform(.put("stale\(i)", "x"), client: 1, via: 0, retries: false) }
         let divergent = sim.core(0)!.logEntries.filter { $0.term == 0 && $0.index > sim.core(0)!.commitIndex }
-        #expect(divergent.count == 3)
+        // Check-quorum: the cut-off leader takes writes only until an election timeout passes without its majority.
+        #expect(!divergent.isEmpty)
         #expect(sim.run(until: { $0.servingLeader == 1 }, timeout: VirtualTime.seconds(3)))
         for i in 0..<5 { #expect(sim.perform(.put("fresh\(i)", "y")) == .ok(.write)) }
         sim.healAll()
@@ -121,5 +122,31 @@ import Testing
         #expect(sim.core(0)!.term == 1)
         #expect(sim.perform(.get("a")) == value("1"))
         #expect(sim.violations.isEmpty)
+    }
+}
+
+@Suite struct CheckQuorumAndChunkingTests {
+    @Test func aLeaderCutOffFromItsMajorityTurnsWritesAwayAtOnce() {
+        var leader = Replica(configuration: ConsensusConfiguration(replicaCount: 3, replicaID: 0), durable: .initial, now: 0)
+        _ = leader.handle(.persisted(token: 1), now: 0)
+        #expect(leader.isLeader && leader.hasQuorum)
+        let late: Instant = 2_000_000_000  // two election timeouts of silence from both followers
+        let actions = leader.handle(.clientWrite(ClientToken(7), payload: [1]), now: late)
+        #expect(!leader.hasQuorum)
+        #expect(actions == [.writeRejected(ClientToken(7), .noQuorum(leader: 0))])
+        #expect(leader.handle(.clientRead(ClientToken(8)), now: late) == [.readRejected(ClientToken(8), .noQuorum(leader: 0))])
+        // One follower answering restores the quorum.
+        _ = leader.handle(.received(.commitAck(CommitAck(term: 0, from: 1, round: 0, matchIndex: 0)), from: 1), now: late)
+        #expect(leader.hasQuorum)
+    }
+
+    @Test func aDoViewChangeCarriesOneBoundedChunk() {
+        let entries = (1...10).map { LogEntry(index: $0, term: 0, data: [UInt8](repeating: 1, count: 100), timestamp: 0) }
+        let configuration = ConsensusConfiguration(replicaCount: 3, replicaID: 1, maxEntriesPerAppend: 4, maxBytesPerMessage: 300)
+        let follower = Replica(configuration: configuration, durable: DurableState(term: 0, status: .normal, lastNormalTerm: 0, log: entries),
+                               now: 0)
+        let report = follower.doViewChange(entriesFrom: 1)
+        #expect(report.lastIndex == 10)
+        #expect(report.entries.map(\.index) == [1, 2])  // 2 × (100 + 32) bytes fit under 300; a third would not
     }
 }
