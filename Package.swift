@@ -85,7 +85,7 @@ let package = Package(
         // The production shell of the consensus core: peers over NIO/Thrift, the
         // disk, and the RoutingManager that serves clients of a replica.
         .target(name: "RotorCluster", dependencies: [
-            "RotorConsensus", "RotorStateMachine", "RotorStorage", "RotorWire", "RotorServer", "RotorModel",
+            "RotorConsensus", "RotorStateMachine", "RotorStorage", "RotorWire", "RotorServer", "RotorClient", "RotorModel",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -5,7 +5,7 @@ extension ClientSession {
     /// The session of a write, from the (client_id, request_id) pair on the
     /// wire: both or neither. A write without them is applied every time it
     /// arrives, so a client that retries it risks applying it twice.
-    init?(_ options: WriteOptions) throws(KVError) {
+    public init?(_ options: WriteOptions) throws(KVError) {
         switch (options.clientID, options.requestID) {
         case (nil, nil): return nil
         case (let client?, let request?): self.init(clientID: client, requestID: request)

@@ -12,6 +12,8 @@ public struct ConsensusSettings: Sendable, Equatable {
     public var maxAppendsInFlight: Int = 8
     /// How long a peer RPC may take before the caller gives up on it.
     public var peerRPCTimeoutMilliseconds: Int = 500
+    /// How long a client request may wait for an election, a commit or an applied index before it fails.
+    public var requestTimeoutMilliseconds: Int = 3000
 
     public init() {}
 }

@@ -14,6 +14,7 @@ extension ConfigurationLoader {
         settings.maxEntriesPerAppend = try table.int("max_entries_per_append", in: 1...65_536) ?? settings.maxEntriesPerAppend
         settings.maxAppendsInFlight = try table.int("max_appends_in_flight", in: 1...1024) ?? settings.maxAppendsInFlight
         settings.peerRPCTimeoutMilliseconds = try table.int("peer_rpc_timeout_ms", in: 1...600_000) ?? settings.peerRPCTimeoutMilliseconds
+        settings.requestTimeoutMilliseconds = try table.int("request_timeout_ms", in: 1...600_000) ?? settings.requestTimeoutMilliseconds
         guard settings.electionTimeoutMilliseconds >= 3 * settings.heartbeatIntervalMilliseconds else {
             throw table.error("election_timeout_ms", "(\(settings.electionTimeoutMilliseconds)) must be at least 3 × heartbeat_interval_ms (\(settings.heartbeatIntervalMilliseconds)), or one late heartbeat starts an election")
         }

@@ -50,22 +50,9 @@ public final class StandaloneService: RequestHandler {
         let session = try ClientSession(options)
         return try state.withLockedValue { machine -> Result<ClientResponse, KVError> in
             let index = machine.appliedIndex + 1
-            switch machine.apply(index: index, command: command, session: session) {
-            case .applied(let result): return .success(Self.response(result, index: index))
-            case .duplicate(let result, let originalIndex):
-                guard result.answers(command) else { return .failure(KVError.reusedRequestID(session)) }
-                return .success(Self.response(result, index: originalIndex))
-            case .stale: return .failure(KVError.staleRequest(session))
-            }
+            let outcome = machine.apply(index: index, command: command, session: session)
+            return clientResult(of: outcome, for: command, session: session, at: index)
         }.get()
-    }
-
-    static func response(_ result: KvCommandResult, index: Int64) -> ClientResponse {
-        switch result {
-        case .put: .put(PutResponse(index: index))
-        case .delete(let existed): .delete(DeleteResponse(existed: existed, index: index))
-        case .compareAndSet(let succeeded, let current): .compareAndSet(CompareAndSetResponse(succeeded: succeeded, current: current, index: index))
-        }
     }
 
     private func status() -> ReplicaStatus {

@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import RotorModel
+import RotorCluster
 import RotorServer
 
 /// `rotorkv-server`: runs one RotorKV replica.
@@ -19,6 +20,13 @@ struct RotorKVServerCommand: AsyncParsableCommand {
             With no arguments, runs a standalone, in-memory replica on 127.0.0.1:9090.
             With --config, reads a TOML file (see config/ for examples); an unknown
             key or a bad value stops the start with a message naming it.
+
+            deployment.mode = "replicated" runs one replica of a cluster: it recovers
+            its write-ahead log from [storage] data_dir, connects to the peers listed
+            in replica_endpoints (clients and peers share the one port), and takes
+            part in electing a rotating leader. Example, the local 3-replica cluster:
+              rotorkv-server --config config/cluster/replica-0.toml
+            (scripts/cluster.sh start runs all three and waits for a leader.)
 
             Clients speak Thrift (framed transport, binary protocol) as declared in
             idl/kvstore.thrift. SIGTERM or SIGINT (Ctrl-C) shut the replica down
@@ -46,11 +54,43 @@ struct RotorKVServerCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "rotorkv.server")
-        guard configuration.mode == .standalone else {
-            logger.critical("deployment.mode = \"replicated\" is not available in this build yet; use mode = \"standalone\"")
-            throw ExitCode(2)
+        switch configuration.mode {
+        case .standalone: try await serve(configuration, logger: logger)
+        case .replicated: try await serveReplica(configuration, logger: logger)
         }
-        try await serve(configuration, logger: logger)
+    }
+
+    /// One replica of a cluster: recovers its data directory, joins its peers, serves until SIGTERM/SIGINT.
+    private func serveReplica(_ configuration: ServerConfiguration, logger: Logger) async throws {
+        let threads = configuration.eventLoopThreads == 0 ? System.coreCount : configuration.eventLoopThreads
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let endpoint = configuration.listenEndpoint
+        let replica: ClusterReplica
+        do {
+            replica = try ClusterReplica.open(configuration: configuration, group: group, logger: logger)
+        } catch {
+            logger.critical("cannot open the data directory \(configuration.storage.dataDirectory): \(error)")
+            try? await group.shutdownGracefully()
+            throw ExitCode(1)
+        }
+        let signals = ShutdownSignals()
+        do {
+            let address = try await replica.start(host: endpoint.host, port: endpoint.port)
+            logger.info("serving replica \(configuration.instanceID) of a \(configuration.replicaEndpoints.count)-replica cluster", metadata: [
+                "address": "\(address)", "data_dir": "\(configuration.storage.dataDirectory)", "fsync": "\(configuration.storage.fsync.rawValue)",
+                "election_timeout_ms": "\(configuration.consensus.electionTimeoutMilliseconds)", "threads": "\(threads)",
+            ])
+        } catch {
+            logger.critical("cannot listen on \(endpoint): \(error). Is another rotorkv-server using the port? Check deployment.replica_endpoints[\(configuration.instanceID)].")
+            await replica.shutdown()
+            try? await group.shutdownGracefully()
+            throw ExitCode(1)
+        }
+        let signal = await signals.next()
+        logger.info("received \(signal); shutting down gracefully")
+        await replica.shutdown()
+        try? await group.shutdownGracefully()
+        logger.info("stopped")
     }
 
     private func loadConfiguration() throws -> ServerConfiguration {

@@ -1,0 +1,70 @@
+import RotorConsensus
+import RotorModel
+import RotorStateMachine
+
+/// Where a client request should go, decided on the node's loop.
+enum Route {
+    /// This replica leads: serve it here through consensus.
+    case local
+    /// Another replica leads the current term.
+    case forward(ReplicaID)
+    /// No leader emerged before the deadline.
+    case unavailable(KVError)
+}
+
+extension ReplicaNode {
+    /// Decides where a request goes; while a term change is under way, waits
+    /// for its leader until `deadline` (VR: no leader serves until a majority joined its term).
+    func route(deadline: Instant, _ body: @escaping (Route) -> Void) {
+        loop.preconditionInEventLoop()
+        if let leader = replica.knownLeader {
+            body(leader == replicaID ? .local : .forward(leader))
+            return
+        }
+        operations.whenLeaderKnown(deadline: deadline) { [unowned self] found in
+            guard found, let leader = replica.knownLeader else {
+                let expected = replica.termLeader
+                body(.unavailable(KVError(.unavailable, "no leader was elected within \(settings.requestTimeout / 1_000_000) ms; replica \(expected) is expected to lead term \(replica.term)",
+                                          leaderHint: Int32(expected), leaderEndpoint: settings.endpoints[expected].description)))
+                return
+            }
+            body(leader == replicaID ? .local : .forward(leader))
+        }
+    }
+
+    /// Puts a write into the log; answers once it is applied (or fails).
+    func submitWrite(_ command: KvCommand, session: ClientSession?, deadline: Instant,
+                     reply: @escaping (Result<ClientResponse, KVError>) -> Void) {
+        loop.preconditionInEventLoop()
+        let token = operations.newToken()
+        operations.addWrite(token, PendingOperations.Write(command: command, session: session, reply: reply), deadline: deadline)
+        handle(.clientWrite(token, payload: LogCommand(command: command, session: session).encoded()))
+    }
+
+    /// ReadIndex: once a majority confirmed this replica still leads, waits
+    /// until the read index is applied, then calls `serve`.
+    func linearizableRead(deadline: Instant, serve: @escaping (Result<Void, KVError>) -> Void) {
+        loop.preconditionInEventLoop()
+        let token = operations.newToken()
+        operations.addRead(token, deadline: deadline) { [unowned self] result in
+            switch result {
+            case .success(let index): whenApplied(index, deadline: deadline, serve)
+            case .failure(let error): serve(.failure(error))
+            }
+        }
+        handle(.clientRead(token))
+    }
+
+    /// Calls `serve` once this replica has applied `index` (read-your-writes with `min_index`).
+    func whenApplied(_ index: LogIndex, deadline: Instant, _ serve: @escaping (Result<Void, KVError>) -> Void) {
+        loop.preconditionInEventLoop()
+        if index <= appliedIndex {
+            serve(.success(()))
+            return
+        }
+        operations.whenApplied(index, deadline: deadline) { [unowned self] reached in
+            serve(reached ? .success(()) : .failure(.unavailable(
+                "replica \(replicaID) had applied only through index \(appliedIndex), not \(index), within \(settings.requestTimeout / 1_000_000) ms; try the leader or retry")))
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import NIOCore
+import RotorConsensus
+import RotorModel
+import RotorServer
+import RotorStateMachine
+import RotorWire
+
+/// Serves the clients of one replica of a cluster.
+///
+/// - Reads are LOCAL by default: served from this replica's applied state at
+///   once, possibly stale on a follower. With `min_index` the read first waits
+///   until this replica applied that index (read-your-writes on any replica).
+/// - LINEARIZABLE reads are served by the leader after a majority confirmed
+///   its leadership (ReadIndex); a follower forwards them.
+/// - Writes go through consensus on the leader and are answered once applied;
+///   a follower forwards them with the client's session, so a retry is never
+///   applied twice. While no leader is known a request waits for the election
+///   until its deadline, then fails with UNAVAILABLE and a leader hint.
+public final class RoutingManager: RequestHandler, PeerCallHandler {
+    let node: ReplicaNode
+    private let forwarder: LeaderForwarder
+    private let started = ContinuousClock.now
+
+    init(node: ReplicaNode, forwarder: LeaderForwarder) {
+        self.node = node
+        self.forwarder = forwarder
+    }
+
+    public func handle(_ request: ClientRequest, reply: @escaping @Sendable (Result<ClientResponse, KVError>) -> Void) {
+        switch request {
+        case .get(let get): read(request, get.options, reply: reply) { machine in
+            .get(GetResponse(value: machine.get(get.key), appliedIndex: machine.appliedIndex))
+        }
+        case .scan(let scan): read(request, scan.options, reply: reply) { machine in
+            let page = machine.scan(from: scan.startKey, to: scan.endKey, limit: Int(scan.limit))
+            return .scan(ScanResponse(entries: page.entries, continuation: page.continuation, appliedIndex: machine.appliedIndex))
+        }
+        case .put(let put): write(request, .put(key: put.key, value: put.value), put.options, reply: reply)
+        case .delete(let delete): write(request, .delete(key: delete.key), delete.options, reply: reply)
+        case .compareAndSet(let cas):
+            write(request, .compareAndSet(key: cas.key, expected: cas.expected, newValue: cas.newValue), cas.options, reply: reply)
+        case .ping: reply(.success(.ping))
+        case .status: reply(.success(.status(status())))
+        }
+    }
+
+    public func handle(_ call: PeerCall, reply: @escaping @Sendable (Result<PeerReply, KVError>) -> Void) {
+        node.loop.execute { [node] in node.receive(call, reply: reply) }
+    }
+
+    // MARK: Reads
+
+    private func read(_ request: ClientRequest, _ options: ReadOptions, reply: @escaping @Sendable (Result<ClientResponse, KVError>) -> Void,
+                      serve: @escaping @Sendable (KvStateMachine) -> ClientResponse) {
+        if options.consistency == .linearizable {
+            readLinearizably(request, reply: reply, serve: serve)
+            return
+        }
+        let minIndex = options.minIndex ?? 0
+        if let response = node.machine.withLockedValue({ $0.appliedIndex >= minIndex ? serve($0) : nil }) {
+            reply(.success(response))
+            return
+        }
+        let deadline = NodeClock.now() + node.settings.requestTimeout
+        node.loop.execute { [node] in
+            node.whenApplied(minIndex, deadline: deadline) { result in
+                reply(result.map { node.machine.withLockedValue(serve) })
+            }
+        }
+    }
+
+    private func readLinearizably(_ request: ClientRequest, reply: @escaping @Sendable (Result<ClientResponse, KVError>) -> Void,
+                                  serve: @escaping @Sendable (KvStateMachine) -> ClientResponse) {
+        let deadline = NodeClock.now() + node.settings.requestTimeout
+        node.loop.execute { [node, forwarder] in
+            node.route(deadline: deadline) { route in
+                switch route {
+                case .local:
+                    node.linearizableRead(deadline: deadline) { result in
+                        reply(result.map { node.machine.withLockedValue(serve) })
+                    }
+                case .forward(let leader):
+                    forwarder.forward(request, to: leader, deadline: Self.deadline(deadline), reply: reply)
+                case .unavailable(let error):
+                    reply(.failure(error))
+                }
+            }
+        }
+    }
+
+    // MARK: Writes
+
+    private func write(_ request: ClientRequest, _ command: KvCommand, _ options: WriteOptions,
+                       reply: @escaping @Sendable (Result<ClientResponse, KVError>) -> Void) {
+        let session: ClientSession?
+        do {
+            session = try ClientSession(options)
+        } catch {
+            reply(.failure(error))
+            return
+        }
+        let deadline = NodeClock.now() + node.settings.requestTimeout
+        node.loop.execute { [node, forwarder] in
+            node.route(deadline: deadline) { route in
+                switch route {
+                case .local: node.submitWrite(command, session: session, deadline: deadline, reply: reply)
+                case .forward(let leader): forwarder.forward(request, to: leader, deadline: Self.deadline(deadline), reply: reply)
+                case .unavailable(let error): reply(.failure(error))
+                }
+            }
+        }
+    }
+
+    private static func deadline(_ instant: Instant) -> NIODeadline {
+        NIODeadline.uptimeNanoseconds(UInt64(max(0, instant)))
+    }
+
+    // MARK: Status
+
+    func status() -> ReplicaStatus {
+        let status = node.status
+        let keys = node.machine.withLockedValue { $0.keyCount }
+        let uptime = ContinuousClock.now - started
+        return ReplicaStatus(
+            replicaID: Int32(status.replicaID), role: Self.role(status), term: status.term,
+            leaderID: status.leaderID.map(Int32.init), lastIndex: status.lastIndex, commitIndex: status.commitIndex,
+            appliedIndex: status.appliedIndex, replicaCount: Int32(node.settings.endpoints.count),
+            endpoints: node.settings.endpoints.map(\.description), keyCount: Int64(keys),
+            uptimeMilliseconds: uptime.components.seconds * 1000 + uptime.components.attoseconds / 1_000_000_000_000_000,
+            version: rotorKVVersion)
+    }
+
+    private static func role(_ status: NodeStatus) -> ReplicaRole {
+        switch status.role {
+        case .leader: .leader
+        case .follower: .follower
+        case .electing: .electing
+        }
+    }
+}
