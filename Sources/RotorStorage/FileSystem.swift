@@ -25,6 +25,12 @@ enum FileSystem {
         return Int64(info.st_size)
     }
 
+    static func fileSize(_ path: String) throws(StorageError) -> Int64 {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .io(operation: "stat", path: path, errno: errno) }
+        return Int64(info.st_size)
+    }
+
     /// The whole content of `path`, or `nil` if it does not exist.
     static func readWholeFile(_ path: String) throws(StorageError) -> [UInt8]? {
         let fd: Int32

@@ -53,7 +53,7 @@ enum LogRecovery {
     static func holdsRecords(logDirectory: String) throws(StorageError) -> Bool {
         guard FileSystem.exists(logDirectory) else { return false }
         for name in try FileSystem.listDirectory(logDirectory) where SegmentName.firstSequence(of: name) != nil {
-            if let bytes = try FileSystem.readWholeFile(logDirectory + "/" + name), !bytes.isEmpty { return true }
+            if try FileSystem.fileSize(logDirectory + "/" + name) > 0 { return true }
         }
         return false
     }
