@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import RotorConsensus
+
+/// `<dir>/metadata`: term, status and last normal term, replaced atomically
+/// (write `metadata.tmp`, sync it, rename it over, sync the directory) so a
+/// crash leaves either the old or the new file, never a mix.
+///
+/// Layout (32 bytes, little-endian): magic "RKVM", format version u32,
+/// term i64, lastNormalTerm i64, status u32 (0 normal, 1 view change),
+/// crc32 of the 28 bytes before it.
+struct MetadataFile {
+    static let magic: [UInt8] = Array("RKVM".utf8)
+    static let formatVersion: UInt32 = 1
+    static let size = 32
+
+    let directory: String
+    var path: String { directory + "/metadata" }
+    var temporaryPath: String { directory + "/metadata.tmp" }
+
+    /// The stored metadata, or `nil` if the file does not exist.
+    func read() throws(StorageError) -> DurableMetadata? {
+        guard let bytes = try FileSystem.readWholeFile(path) else { return nil }
+        return try bytes.withStorageBytes { raw throws(StorageError) in try decode(raw) }
+    }
+
+    /// A `metadata.tmp` is a replacement that never got renamed: the crash
+    /// came first, so the old file still stands and the leftover goes.
+    func removeLeftoverTemporary() throws(StorageError) {
+        try FileSystem.removeFile(temporaryPath)
+    }
+
+    /// Step 1: writes (and, under `.always`, syncs) `metadata.tmp`. A failure
+    /// here leaves the old metadata in force.
+    func prepare(_ metadata: DurableMetadata, options: StoreOptions) throws(StorageError) {
+        let bytes = Self.encode(metadata)
+        let fd = try FileSystem.openFile(temporaryPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
+        defer { FileSystem.closeFile(fd) }
+        if let fault = options.faultInjector?(.metadataWrite) {
+            throw .io(operation: "write (injected fault)", path: temporaryPath, errno: fault.errno)
+        }
+        try bytes.withStorageBytes { raw throws(StorageError) in try FileSystem.writeAll(fd, raw, at: 0, path: temporaryPath) }
+        if options.fsync == .always { try FileSystem.dataSync(fd, path: temporaryPath) }
+    }
+
+    /// Step 2: renames `metadata.tmp` over `metadata` and syncs the directory.
+    /// After a failure here either file may be the one in force.
+    func commit(options: StoreOptions) throws(StorageError) {
+        try FileSystem.renameFile(temporaryPath, to: path)
+        if options.fsync == .always { try FileSystem.syncDirectory(directory) }
+    }
+
+    static func encode(_ metadata: DurableMetadata) -> [UInt8] {
+        var bytes = magic
+        bytes.reserveCapacity(size)
+        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+        append(formatVersion)
+        append(metadata.term)
+        append(metadata.lastNormalTerm)
+        append(UInt32(metadata.status == .normal ? 0 : 1))
+        let crc = bytes.withUnsafeBytes { Checksum.crc32($0) }
+        append(crc)
+        return bytes
+    }
+
+    func decode(_ bytes: UnsafeRawBufferPointer) throws(StorageError) -> DurableMetadata {
+        func corrupted(_ offset: Int, _ reason: String) -> StorageError { .corrupted(file: path, offset: Int64(offset), reason: reason) }
+        func load<T: FixedWidthInteger>(_ offset: Int, as type: T.Type) -> T { T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self)) }
+        guard bytes.count == Self.size else { throw corrupted(0, "metadata file is \(bytes.count) bytes, expected \(Self.size)") }
+        guard bytes.prefix(4).elementsEqual(Self.magic) else { throw corrupted(0, "not a RotorKV metadata file (bad magic)") }
+        let stored = load(28, as: UInt32.self)
+        let computed = Checksum.crc32(UnsafeRawBufferPointer(rebasing: bytes[..<28]))
+        guard stored == computed else {
+            throw corrupted(28, "metadata checksum mismatch (stored \(RecordFormat.hex(stored)), computed \(RecordFormat.hex(computed)))")
+        }
+        let version = load(4, as: UInt32.self)
+        guard version == Self.formatVersion else { throw corrupted(4, "unsupported metadata format version \(version) (this build reads \(Self.formatVersion))") }
+        let statusCode = load(24, as: UInt32.self)
+        guard statusCode <= 1 else { throw corrupted(24, "unknown status code \(statusCode)") }
+        return DurableMetadata(term: load(8, as: Int64.self), status: statusCode == 0 ? .normal : .viewChange,
+                               lastNormalTerm: load(16, as: Int64.self))
+    }
+}

@@ -1,1 +1,0 @@
-// The replica disk; see WriteAheadLog.swift.
