@@ -1,0 +1,119 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import RotorClient
+import RotorModel
+
+/// A running 3-replica cluster that a scenario can attack. Two shells drive
+/// the same consensus core: `InProcessCluster` (three replicas in this
+/// process, real sockets) and `ProcessCluster` (three `rotorkv-server`
+/// processes), so one scenario body runs against both.
+protocol ClusterHarness: AnyObject, Sendable {
+    var endpoints: [Endpoint] { get }
+    var electionTimeout: Duration { get }
+    /// Whether `pause`/`resume` (SIGSTOP/SIGCONT) are available.
+    var canPause: Bool { get }
+    /// Abrupt stop: `kill -9` for a process, an immediate shutdown in process.
+    func kill(_ replica: Int) async throws
+    /// Starts a stopped replica again on its data directory.
+    func restart(_ replica: Int) async throws
+    func pause(_ replica: Int) async throws
+    func resume(_ replica: Int) async throws
+    func shutdown() async
+    /// The cluster secret its replicas share.
+    var secret: String { get }
+}
+
+extension ClusterHarness {
+    /// A client of exactly one replica: no redirects elsewhere, so what it sees is that replica's doing.
+    func client(of replica: Int, timeout: Duration = .seconds(5)) -> RotorKVClient {
+        RotorKVClient(configuration: ClientConfiguration(endpoints: [endpoints[replica]], defaultTimeout: timeout))
+    }
+
+    /// A client of the whole cluster.
+    func client(timeout: Duration = .seconds(5)) -> RotorKVClient {
+        RotorKVClient(configuration: ClientConfiguration(endpoints: endpoints, defaultTimeout: timeout))
+    }
+
+    /// Each replica's status, nil for one that does not answer.
+    func statuses(among replicas: [Int]? = nil) async -> [Int: ReplicaStatus] {
+        let client = self.client(timeout: .milliseconds(500))
+        var result: [Int: ReplicaStatus] = [:]
+        for replica in replicas ?? Array(endpoints.indices) {
+            result[replica] = try? await client.status(of: endpoints[replica], timeout: .milliseconds(500))
+        }
+        await client.shutdown()
+        return result
+    }
+
+    /// Waits until one of `replicas` reports itself leader; returns its id.
+    func waitForLeader(among replicas: [Int]? = nil, within limit: Duration = .seconds(15), excluding: Int? = nil) async throws -> Int {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            let statuses = await statuses(among: replicas)
+            if let leader = statuses.first(where: { $0.value.role == .leader && $0.key != excluding })?.key { return leader }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ClusterTestError("no leader among \(replicas ?? Array(endpoints.indices)) within \(limit)")
+    }
+
+    /// Waits until `replica` has applied at least `index`.
+    func waitForApplied(_ replica: Int, _ index: Int64, within limit: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if let status = await statuses(among: [replica])[replica], status.appliedIndex >= index { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ClusterTestError("replica \(replica) did not apply index \(index) within \(limit)")
+    }
+}
+
+struct ClusterTestError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Free loopback ports for a cluster (bound, then released).
+func freePorts(_ count: Int) throws -> [Int] {
+    var sockets: [Int32] = []
+    var ports: [Int] = []
+    defer { for fd in sockets { close(fd) } }
+    for _ in 0..<count {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw ClusterTestError("cannot find a free port") }
+        sockets.append(fd)
+        ports.append(Int(UInt16(bigEndian: address.sin_port)))
+    }
+    return ports
+}
+
+/// The TOML of replica `id` of a test cluster.
+func clusterConfiguration(id: Int, ports: [Int], dataDirectory: String, secret: String, electionTimeoutMilliseconds: Int) -> String {
+    """
+    [deployment]
+    mode = "replicated"
+    instance_id = \(id)
+    replica_endpoints = [\(ports.map { "\"127.0.0.1:\($0)\"" }.joined(separator: ", "))]
+    [server]
+    event_loop_threads = 2
+    [consensus]
+    election_timeout_ms = \(electionTimeoutMilliseconds)
+    heartbeat_interval_ms = \(electionTimeoutMilliseconds / 10)
+    request_timeout_ms = \(electionTimeoutMilliseconds * 3)
+    [storage]
+    data_dir = "\(dataDirectory)"
+    fsync = "never"
+    [security]
+    cluster_secret = "\(secret)"
+    [logging]
+    level = "\(ProcessInfo.processInfo.environment["ROTORKV_TEST_LOG_LEVEL"] ?? "warning")"
+    """
+}
