@@ -159,7 +159,8 @@ final class ThriftConnectionHandler: ChannelDuplexHandler {
     private func dispatch(_ call: PeerCall, proof: [UInt8]?, seqid: Int32, context: ChannelHandlerContext) {
         let method = call.method
         guard let peerHandler else {
-            answerUnknownMethod(method.rawValue, seqid: seqid, message: "unknown method \(method.rawValue): this replica is standalone and serves no consensus RPCs")
+            answerUnknownMethod(method.rawValue, seqid: seqid,
+                                message: "unknown method \(method.rawValue): this replica is standalone and serves no consensus RPCs")
             return
         }
         let ticket = replies.reserve()
