@@ -68,12 +68,14 @@ public struct ClusterAuthenticator: Sendable, CustomStringConvertible, CustomDeb
     /// zlib's CRC-32 over each entry's length (4 bytes, big-endian) and data.
     static func entriesCRC(_ entries: [LogEntry]) -> UInt32 {
         var crc = crc32(0, nil, 0)
-        for entry in entries {
-            let length = UInt32(truncatingIfNeeded: entry.data.count).bigEndian
-            crc = withUnsafeBytes(of: length) { crc32(crc, $0.baseAddress?.assumingMemoryBound(to: Bytef.self), 4) }
-            crc = entry.data.withUnsafeBufferPointer { data in
-                // Frames are capped far below 4 GiB, so one entry fits zlib's uInt length.
-                crc32(crc, data.baseAddress, uInt(truncatingIfNeeded: data.count))
+        entries.withUnsafeBufferPointer { entries in
+            for i in entries.indices {
+                entries[i].data.withUnsafeBufferPointer { data in
+                    var length = UInt32(truncatingIfNeeded: data.count).bigEndian
+                    crc = withUnsafeBytes(of: &length) { crc32(crc, $0.baseAddress?.assumingMemoryBound(to: Bytef.self), 4) }
+                    // Frames are capped far below 4 GiB, so one entry fits zlib's uInt length.
+                    crc = crc32(crc, data.baseAddress, uInt(truncatingIfNeeded: data.count))
+                }
             }
         }
         return UInt32(truncatingIfNeeded: crc)

@@ -12,6 +12,15 @@ extension ThriftMessageCodec {
 
     /// Appends one framed consensus call; `proof` goes into `auth_proof` (unset when nil).
     public func encodePeerCall(_ call: PeerCall, proof: [UInt8]?, seqid: Int32, into buffer: inout ByteBuffer) {
+        if case .appendEntry(let append) = call {
+            AppendEntriesFastPath.encode(append, proof: proof, seqid: seqid, into: &buffer)
+            return
+        }
+        encodePeerCallGenerated(call, proof: proof, seqid: seqid, into: &buffer)
+    }
+
+    /// `encodePeerCall` through the generated c_glib structs only (no fast path).
+    func encodePeerCallGenerated(_ call: PeerCall, proof: [UInt8]?, seqid: Int32, into buffer: inout ByteBuffer) {
         writing(into: &buffer) {
             writeMessageBegin(name: call.method.rawValue, type: T_CALL, seqid: seqid)
             writePeerArguments(call, proof: proof)

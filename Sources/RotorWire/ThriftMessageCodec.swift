@@ -47,6 +47,11 @@ public final class ThriftMessageCodec {
     /// unreadable (close the connection) and `.invalidArguments` when only the
     /// arguments are bad (answer PROTOCOL_ERROR, keep the connection).
     public func decodeCall(_ frame: ByteBuffer) throws(WireError) -> DecodedCall {
+        try decodeCall(frame, fastPath: true)
+    }
+
+    /// `fastPath: false` decodes every call with the generated c_glib structs (for tests).
+    func decodeCall(_ frame: ByteBuffer, fastPath: Bool) throws(WireError) -> DecodedCall {
         try reading(frame) { () throws(WireError) -> DecodedCall in
             let header = try readMessageBegin()
             guard header.type == T_CALL || header.type == T_ONEWAY else {
@@ -57,6 +62,9 @@ public final class ThriftMessageCodec {
                     return .call(try readArguments(method), seqid: header.seqid)
                 }
                 if let method = PeerCall.Method(rawValue: header.name) {
+                    if fastPath, method == .appendEntry, let (call, proof) = try fastAppendEntries(frame) {
+                        return .peer(call, proof: proof, seqid: header.seqid)
+                    }
                     let (call, proof) = try readPeerArguments(method)
                     return .peer(call, proof: proof, seqid: header.seqid)
                 }
@@ -92,6 +100,17 @@ public final class ThriftMessageCodec {
             exception.pointee.__isset_message = 1
             writeStruct(exception)
         }
+    }
+
+    /// The rest of an `appendEntry` frame in the expected shape, decoded in Swift and
+    /// validated; nil when the generated reader must decode it.
+    private func fastAppendEntries(_ frame: ByteBuffer) throws(WireError) -> (PeerCall, [UInt8]?)? {
+        let remaining = Int(rkv_frame_transport_input_remaining(transport))
+        guard let args = frame.getSlice(at: frame.writerIndex - remaining, length: remaining),
+              let (append, proof) = AppendEntriesFastPath.decodeArguments(args) else { return nil }
+        let call = PeerCall.appendEntry(append)
+        if let problem = call.validationProblem { throw .malformedMessage(problem) }
+        return (call, proof)
     }
 
     // MARK: Client side

@@ -102,6 +102,80 @@ import Testing
         #expect(PeerCall.Method.allCases.map(\.rawValue) == ["appendEntry", "commitNotification", "startViewChange", "doViewChange", "requestLog"])
     }
 
+    // MARK: The appendEntry fast path
+
+    static let appends: [AppendEntries] = calls.compactMap { call in
+        guard case .appendEntry(let append) = call else { return nil }
+        return append
+    } + [AppendEntries(term: 9, leaderID: 0, prevIndex: 1000, prevTerm: 8, entries: entries(from: 1001, count: 256, term: 9),
+                       leaderCommit: 990, termStartIndex: 900)]
+
+    @Test(arguments: appends)
+    func fastEncoderWritesWhatTheGeneratedWriterWrites(_ append: AppendEntries) {
+        for proof in [nil, Array(0..<32)] as [[UInt8]?] {
+            var fast = ByteBuffer()
+            codec.encodePeerCall(.appendEntry(append), proof: proof, seqid: 3, into: &fast)
+            var generated = ByteBuffer()
+            codec.encodePeerCallGenerated(.appendEntry(append), proof: proof, seqid: 3, into: &generated)
+            #expect(fast == generated)
+        }
+    }
+
+    @Test(arguments: appends)
+    func fastDecoderReadsTheArgumentsInSwift(_ append: AppendEntries) throws {
+        var frame = ByteBuffer()
+        codec.encodePeerCallGenerated(.appendEntry(append), proof: [7, 7], seqid: 3, into: &frame)
+        frame.moveReaderIndex(forwardBy: 4 + 4 + 4 + "appendEntry".utf8.count + 4)  // frame length, version, name, seqid
+        let decoded = try #require(AppendEntriesFastPath.decodeArguments(frame))
+        #expect(decoded.call == append)
+        #expect(decoded.proof == [7, 7])
+    }
+
+    /// A newer sender may add optional fields: the fast path steps aside and the generated reader skips them.
+    @Test func unknownFieldsFallBackToTheGeneratedReader() throws {
+        var bytes = ThriftBytes()
+        bytes.messageBegin("appendEntry", seqid: 9)
+        bytes.fieldBegin(ThriftBytes.typeStruct, id: 1)
+        bytes.i32(1, 2)
+        bytes.i64(3, 4)
+        bytes.i64(4, 3)
+        bytes.i64(5, 3)
+        bytes.i64(20, 12345)  // unknown
+        bytes.stop()
+        bytes.stop()
+        var args = bytes.buffer
+        args.moveReaderIndex(forwardBy: 4 + 4 + "appendEntry".utf8.count + 4)
+        #expect(AppendEntriesFastPath.decodeArguments(args) == nil)
+        let expected = AppendEntries(term: 3, leaderID: 2, prevIndex: 4, prevTerm: 3, entries: [], leaderCommit: 0, termStartIndex: 0)
+        #expect(try codec.decodeCall(bytes.buffer) == .peer(.appendEntry(expected), proof: nil, seqid: 9))
+    }
+
+    /// Differential test: whatever the bytes, the fast path decodes exactly what the generated reader decodes.
+    @Test func fastAndGeneratedDecodersAgreeOnMangledFrames() {
+        var frame = ByteBuffer()
+        codec.encodePeerCall(Self.calls[1], proof: Array(repeating: 9, count: 32), seqid: 1, into: &frame)
+        frame.moveReaderIndex(forwardBy: 4)
+        let valid = Array(frame.readableBytesView)
+        var generator = SplitMix64(seed: 0xA11CE)
+        var disagreements: [String] = []
+        for _ in 0..<20_000 {
+            var bytes = valid
+            for _ in 0..<(1 + Int(generator.next() % 3)) {
+                bytes[Int(generator.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: generator.next())
+            }
+            if generator.next() % 4 == 0 { bytes.removeLast(Int(generator.next() % UInt64(bytes.count))) }
+            let mangled = ByteBuffer(bytes: bytes)
+            let fast = Result { () throws(WireError) in try codec.decodeCall(mangled, fastPath: true) }
+            let generated = Result { () throws(WireError) in try codec.decodeCall(mangled, fastPath: false) }
+            switch (fast, generated) {
+            case (.success(let a), .success(let b)) where a == b: continue
+            case (.failure, .failure): continue
+            default: if disagreements.count < 3 { disagreements.append("fast: \(fast), generated: \(generated)") }
+            }
+        }
+        #expect(disagreements.isEmpty)
+    }
+
     // MARK: The original single-entry form
 
     /// AppendEntryRequest as the original plan's senders write it: one `entry`, no `entries`.
