@@ -1,6 +1,5 @@
 import CThriftGLib
 import NIOCore
-import RotorConsensus
 import RotorModel
 import RotorThriftGen
 
