@@ -60,7 +60,7 @@ let package = Package(
 
         // The Thrift wire: framing and the c_glib codec, for clients and peers.
         .target(name: "RotorWire", dependencies: [
-            "RotorModel", "RotorConsensus", "RotorThriftGen", "CThriftGLib",
+            "RotorModel", "RotorConsensus", "RotorThriftGen", "CThriftGLib", "CZlib",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -194,6 +194,8 @@ struct AppendEntryRequest {
   7: optional i64 leader_commit,
   /** The no-op that opened the leader's term: a follower joins normal operation once it matches through it. */
   8: optional i64 term_start_index,
+  /** HMAC-SHA256 under the cluster secret of a canonical header of this call; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
+  9: optional binary auth_proof,
 }
 
 /** Follower to leader, sent only once the entries are durable. */
@@ -216,6 +218,8 @@ struct CommitNotificationRequest {
   3: required i64 leader_term,
   /** Heartbeat round, echoed back, so acknowledgements can confirm linearizable reads. */
   4: optional i64 round,
+  /** HMAC-SHA256 under the cluster secret of a canonical header of this call; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
+  5: optional binary auth_proof,
 }
 
 struct CommitNotificationResponse {
@@ -231,6 +235,8 @@ struct StartViewChangeRequest {
   1: required i64 term,
   2: required i32 replica_id,
   3: required i64 proposed_term,
+  /** HMAC-SHA256 under the cluster secret of a canonical header of this call; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
+  4: optional binary auth_proof,
 }
 
 /** A replica that joined `term` reports its log to that term's leader. */
@@ -243,6 +249,8 @@ struct DoViewChangeRequest {
   /** `entries` holds the sender's log from this index through last_index. */
   6: required i64 entries_from,
   7: required list<LogEntry> entries,
+  /** HMAC-SHA256 under the cluster secret of a canonical header of this call; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
+  8: optional binary auth_proof,
 }
 
 /** A new leader asks the replica with the best log for its entries from from_index. */
@@ -250,6 +258,20 @@ struct LogRequest {
   1: required i64 term,
   2: required i32 replica_id,
   3: required i64 from_index,
+  /** HMAC-SHA256 under the cluster secret of a canonical header of this call; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
+  4: optional binary auth_proof,
+}
+
+// ---------------------------------------------------------------------------
+// Client authentication.
+
+/**
+ * A connection-level login, required before client RPCs when the replica has
+ * `[security] client_token` set. Without it, or with a wrong token, client
+ * RPCs fail with UNAUTHORIZED. Consensus RPCs are gated by `auth_proof` instead.
+ */
+struct AuthenticateRequest {
+  1: required string client_token,
 }
 
 service KvStore {
@@ -261,6 +283,8 @@ service KvStore {
   ScanResponse scan(1: ScanRequest request) throws (1: KvError error),
   void ping() throws (1: KvError error),
   StatusResponse status() throws (1: KvError error),
+  /** Logs this connection in (see AuthenticateRequest); always succeeds when the replica has no client token. */
+  void authenticate(1: AuthenticateRequest request) throws (1: KvError error),
 
   // Consensus RPCs (replica to replica). Clients never call these.
   AppendEntryResponse appendEntry(1: AppendEntryRequest request) throws (1: KvError error),

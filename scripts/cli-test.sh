@@ -43,9 +43,12 @@ check "min-index ahead"    3 "UNAVAILABLE"       -- kv get note --min-index 999 
 check "status"             0 "standalone"        -- kv status
 check "status --json"      0 '"role":"standalone"' -- kv status --json
 check "ping"               0 "PONG"              -- kv ping
+check "ping --token"       0 "PONG"              -- kv ping --token anything
+check "token from env"     0 "PONG"              -- env ROTORKV_CLIENT_TOKEN=anything "$bin/rotorkv" ping --server "127.0.0.1:$port"
 check "server down"        3 "UNAVAILABLE"       -- "$bin/rotorkv" get k --server "127.0.0.1:$dead" --timeout 0.5
 check "bad --server"       64 "host:port"        -- "$bin/rotorkv" get k --server nonsense
 check "bench --json"       0 '"operations":'     -- kv bench --connections 2 --duration 1 --warmup 0 --keys 100 --json
+check "bench --token"      0 '"errors":{}'       -- kv bench --connections 2 --duration 1 --warmup 0 --keys 100 --json --token anything
 check "help"               0 "USAGE: rotorkv <subcommand>" -- "$bin/rotorkv" --help
 check "bench help"         0 "--read-ratio"      -- "$bin/rotorkv" help bench
 check "server help"        0 "--config"          -- "$bin/rotorkv-server" --help

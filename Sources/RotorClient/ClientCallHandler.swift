@@ -16,13 +16,19 @@ struct OutboundCall {
 /// and its late reply is read and dropped, so the stream stays in sync.
 /// Anything unexpected (bad frame, wrong seqid) closes the connection and
 /// fails every call still waiting on it.
+///
+/// With a client token, `authenticate` goes out ahead of the first call (the
+/// server serves calls in order, so the calls behind it are already logged in).
+/// If the server refuses the token, the UNAUTHORIZED replies of the calls
+/// behind it are reported with the server's reason for the refusal.
 final class ClientCallHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = OutboundCall
     typealias OutboundOut = ByteBuffer
 
     private struct InFlight {
-        var method: ClientRequest.Method
+        /// nil: the connection's own `authenticate`.
+        var method: ClientRequest.Method?
         var seqid: Int32
         /// nil once the deadline fired: the reply is still read, then dropped.
         var promise: EventLoopPromise<ClientResponse>?
@@ -33,14 +39,32 @@ final class ClientCallHandler: ChannelDuplexHandler {
     private var inFlight: Deque<InFlight> = []
     private var nextSeqid: Int32 = 1
     private let endpoint: String
+    /// Sent (once) before the first call, then cleared.
+    private var pendingToken: String?
+    /// Why the server refused our token, if it did.
+    private var refusal: KVError?
 
-    init(endpoint: String) { self.endpoint = endpoint }
+    init(endpoint: String, clientToken: String? = nil) {
+        self.endpoint = endpoint
+        self.pendingToken = clientToken
+    }
+
+    private func takeSeqid() -> Int32 {
+        let seqid = nextSeqid
+        nextSeqid = nextSeqid == Int32.max ? 1 : nextSeqid + 1
+        return seqid
+    }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let call = unwrapOutboundIn(data)
-        let seqid = nextSeqid
-        nextSeqid = nextSeqid == Int32.max ? 1 : nextSeqid + 1
         var buffer = context.channel.allocator.buffer(capacity: 64)
+        if let token = pendingToken {
+            pendingToken = nil
+            let seqid = takeSeqid()
+            codec.encodeAuthenticate(token: token, seqid: seqid, into: &buffer)
+            inFlight.append(InFlight(method: nil, seqid: seqid, promise: nil, timer: nil))
+        }
+        let seqid = takeSeqid()
         codec.encodeCall(call.request, seqid: seqid, into: &buffer)
         var entry = InFlight(method: call.request.method, seqid: seqid, promise: call.promise, timer: nil)
         if call.deadline != .distantFuture {
@@ -66,13 +90,30 @@ final class ClientCallHandler: ChannelDuplexHandler {
         }
         call.timer?.cancel()
         do throws(WireError) {
-            let outcome = try codec.decodeReply(frame, method: call.method, seqid: call.seqid)
+            guard let method = call.method else {
+                try readAuthenticateReply(frame, seqid: call.seqid)
+                return
+            }
+            var outcome = try codec.decodeReply(frame, method: method, seqid: call.seqid)
+            if case .failure(let error) = outcome, error.code == .unauthorized, let refusal {
+                outcome = .failure(refusal)
+            }
             call.promise?.completeWith(outcome.mapError { $0 as any Error })
         } catch .applicationException(let type, let message) {
             call.promise?.fail(KVError.internalError("\(endpoint) rejected the call (TApplicationException \(type)): \(message)"))
         } catch {
             call.promise?.fail(KVError.internalError("\(endpoint) sent a reply that does not match the call: \(error)"))
             fail(context, KVError.unavailable("connection to \(endpoint) closed after a bad reply"))
+        }
+    }
+
+    private func readAuthenticateReply(_ frame: ByteBuffer, seqid: Int32) throws(WireError) {
+        do throws(WireError) {
+            if case .failure(let error) = try codec.decodeAuthenticateReply(frame, seqid: seqid) {
+                refusal = KVError(.unauthorized, "\(endpoint) refused the client token: \(error.message)")
+            }
+        } catch .applicationException {
+            // A server from before `authenticate`: it has no token to check, so the calls go through.
         }
     }
 

@@ -17,11 +17,14 @@ public struct ClientConfiguration: Sendable {
     public var maxBackoff: Duration
     /// Identifies this client's writes for exactly-once application; random by default.
     public var clientID: Int64
+    /// The replicas' `[security] client_token`, if they have one: every
+    /// connection calls `authenticate` with it before its first call.
+    public var clientToken: String?
 
     public init(endpoints: [Endpoint], defaultTimeout: Duration = .seconds(5), connectTimeout: Duration = .seconds(1),
                 connectionsPerEndpoint: Int = 1, maxFrameBytes: Int = 16 << 20,
                 initialBackoff: Duration = .milliseconds(10), maxBackoff: Duration = .milliseconds(500),
-                clientID: Int64 = Int64.random(in: 1...Int64.max)) {
+                clientID: Int64 = Int64.random(in: 1...Int64.max), clientToken: String? = nil) {
         precondition(!endpoints.isEmpty, "a client needs at least one endpoint")
         precondition(connectionsPerEndpoint >= 1, "connectionsPerEndpoint must be at least 1")
         self.endpoints = endpoints
@@ -32,5 +35,6 @@ public struct ClientConfiguration: Sendable {
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
         self.clientID = clientID
+        self.clientToken = clientToken
     }
 }

@@ -18,8 +18,11 @@ public final class ClientConnection: Sendable {
     }
 
     /// Connects within `timeout`; TCP_NODELAY is on, since every call is a small request waiting for a reply.
+    /// With `clientToken`, the connection calls `authenticate` ahead of its first call; if the
+    /// server refuses the token, calls fail with UNAUTHORIZED (and the server's reason).
     public static func connect(to endpoint: Endpoint, on group: any EventLoopGroup, timeout: Duration,
-                               maxFrameBytes: Int = FrameDecoder.defaultMaxFrameBytes) -> EventLoopFuture<ClientConnection> {
+                               maxFrameBytes: Int = FrameDecoder.defaultMaxFrameBytes,
+                               clientToken: String? = nil) -> EventLoopFuture<ClientConnection> {
         ThriftRuntime.initialize()
         let description = endpoint.description
         return ClientBootstrap(group: group)
@@ -28,7 +31,7 @@ public final class ClientConnection: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameBytes: maxFrameBytes)))
-                    try channel.pipeline.syncOperations.addHandler(ClientCallHandler(endpoint: description))
+                    try channel.pipeline.syncOperations.addHandler(ClientCallHandler(endpoint: description, clientToken: clientToken))
                 }
             }
             .connect(host: endpoint.host, port: endpoint.port)

@@ -81,7 +81,7 @@ final class EndpointPool: Sendable {
             default: break
             }
             let future = ClientConnection.connect(to: state.endpoints[index], on: group, timeout: configuration.connectTimeout,
-                                                  maxFrameBytes: configuration.maxFrameBytes)
+                                                  maxFrameBytes: configuration.maxFrameBytes, clientToken: configuration.clientToken)
             state.slots[index][slot] = .connecting(future)
             future.whenComplete { [weak self] result in self?.settle(index: index, slot: slot, future: future, result: result) }
             return .pending(future)

@@ -87,7 +87,9 @@ public final class RotorKVClient: Sendable {
         let deadline = NIODeadline.now() + (timeout ?? configuration.defaultTimeout).timeAmount
         let connection: ClientConnection
         do {
-            connection = try await ClientConnection.connect(to: endpoint, on: group, timeout: configuration.connectTimeout).get()
+            connection = try await ClientConnection.connect(to: endpoint, on: group, timeout: configuration.connectTimeout,
+                                                            maxFrameBytes: configuration.maxFrameBytes,
+                                                            clientToken: configuration.clientToken).get()
         } catch {
             throw .unavailable("cannot connect to \(endpoint): \(error)")
         }

@@ -8,19 +8,27 @@ import RotorWire
 /// A Thrift server (framed transport, binary protocol) on SwiftNIO.
 ///
 /// Each connection gets its own codec and reply queue; the `RequestHandler`
-/// is shared. Shutdown is graceful: stop accepting, let every connection
+/// (client RPCs) and the `PeerCallHandler` (consensus RPCs) are shared. Without
+/// a peer handler the replica is standalone: consensus RPCs are answered with
+/// TApplicationException UNKNOWN_METHOD. `configuration.security` decides who
+/// may call what (see `ThriftConnectionHandler`). Shutdown is graceful: stop accepting, let every connection
 /// answer what it already read, then close.
 public final class RotorKVServer: Sendable {
     private let configuration: ServerConfiguration
     private let service: any RequestHandler
+    private let peerHandler: (any PeerCallHandler)?
+    private let security: ConnectionSecurity
     private let group: any EventLoopGroup
     private let logger: Logger
     private let connections = ConnectionRegistry()
     private let listener: ListenerSlot
 
-    public init(configuration: ServerConfiguration, service: any RequestHandler, group: any EventLoopGroup, logger: Logger) {
+    public init(configuration: ServerConfiguration, service: any RequestHandler, peerHandler: (any PeerCallHandler)? = nil,
+                group: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
         self.service = service
+        self.peerHandler = peerHandler
+        self.security = ConnectionSecurity(configuration.security)
         self.group = group
         self.logger = logger
         self.listener = ListenerSlot()
@@ -33,6 +41,8 @@ public final class RotorKVServer: Sendable {
     public func start(host: String, port: Int) async throws -> SocketAddress {
         let configuration = self.configuration
         let service = self.service
+        let peerHandler = self.peerHandler
+        let security = self.security
         let logger = self.logger
         let connections = self.connections
         let channel = try await ServerBootstrap(group: group)
@@ -48,7 +58,7 @@ public final class RotorKVServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.maxFrameBytes)))
                     try channel.pipeline.syncOperations.addHandler(ThriftConnectionHandler(
-                        service: service, limits: configuration.limits, maxInFlight: configuration.maxInFlightPerConnection,
+                        service: service, peerHandler: peerHandler, security: security, limits: configuration.limits, maxInFlight: configuration.maxInFlightPerConnection,
                         logger: connectionLogger, allocator: channel.allocator))
                 }
             }

@@ -5,7 +5,12 @@ import RotorModel
 import RotorWire
 
 /// Serves one client (or peer) connection: decodes framed Thrift calls, hands
-/// them to the `RequestHandler`, and writes replies in request order.
+/// them to the `RequestHandler` (client RPCs) or the `PeerCallHandler`
+/// (consensus RPCs), and writes replies in request order.
+///
+/// Security: with a cluster secret, a consensus RPC reaches the peer handler
+/// only with a valid `auth_proof`; with a client token, client RPCs are served
+/// only once the connection called `authenticate` with it.
 ///
 /// Pipelining: many calls may be in flight; replies produced during one read
 /// burst are coalesced into a single write and flush. Backpressure: when the
@@ -18,6 +23,8 @@ final class ThriftConnectionHandler: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private let service: any RequestHandler
+    private let peerHandler: (any PeerCallHandler)?
+    private let security: ConnectionSecurity
     private let limits: RequestLimits
     private let maxInFlight: Int
     private let logger: Logger
@@ -31,9 +38,16 @@ final class ThriftConnectionHandler: ChannelDuplexHandler {
     private var inReadBurst = false
     private var readHeld = false
     private var quiescing = false
+    /// Whether `authenticate` succeeded on this connection (only consulted with a client token).
+    private var authenticated = false
+    private var refusedPeerWarnings = RateLimitedWarning()
+    private var refusedLoginWarnings = RateLimitedWarning()
 
-    init(service: any RequestHandler, limits: RequestLimits, maxInFlight: Int, logger: Logger, allocator: ByteBufferAllocator) {
+    init(service: any RequestHandler, peerHandler: (any PeerCallHandler)?, security: ConnectionSecurity, limits: RequestLimits,
+         maxInFlight: Int, logger: Logger, allocator: ByteBufferAllocator) {
         self.service = service
+        self.peerHandler = peerHandler
+        self.security = security
         self.limits = limits
         self.maxInFlight = maxInFlight
         self.logger = logger
@@ -57,6 +71,8 @@ final class ThriftConnectionHandler: ChannelDuplexHandler {
         do {
             switch try codec.decodeCall(frame) {
             case .call(let request, let seqid): dispatch(request, seqid: seqid, context: context)
+            case .peer(let call, let proof, let seqid): dispatch(call, proof: proof, seqid: seqid, context: context)
+            case .authenticate(let token, let seqid): authenticate(token: token, seqid: seqid)
             case .unknownMethod(let name, let seqid): answerUnknownMethod(name, seqid: seqid)
             }
         } catch .invalidArguments(let method, let seqid, let reason) {
@@ -98,6 +114,14 @@ final class ThriftConnectionHandler: ChannelDuplexHandler {
         }
     }
 
+    func channelInactive(context: ChannelHandlerContext) {
+        for (warnings, what) in [(refusedPeerWarnings, "consensus RPCs without a valid cluster proof"),
+                                 (refusedLoginWarnings, "authenticate calls with a wrong client token")] where warnings.unlogged > 0 {
+            logger.warning("connection closed; \(warnings.unlogged) further \(what) were refused since the last warning")
+        }
+        context.fireChannelInactive()
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         if let wireError = error as? WireError {
             logger.info("closing a connection after a framing error", metadata: ["error": "\(wireError)"])
@@ -113,6 +137,9 @@ final class ThriftConnectionHandler: ChannelDuplexHandler {
         let ticket = replies.reserve()
         let method = request.method
         do throws(KVError) {
+            if security.tokenVerifier != nil && !authenticated {
+                throw KVError(.unauthorized, "call authenticate with the client token first")
+            }
             try limits.validate(request)
         } catch {
             answer(ticket: ticket) { codec, buffer in codec.encodeReply(.failure(error), method: method, seqid: seqid, into: &buffer) }
@@ -129,11 +156,77 @@ final class ThriftConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func answerUnknownMethod(_ name: String, seqid: Int32) {
+    private func dispatch(_ call: PeerCall, proof: [UInt8]?, seqid: Int32, context: ChannelHandlerContext) {
+        let method = call.method
+        guard let peerHandler else {
+            answerUnknownMethod(method.rawValue, seqid: seqid,
+                                message: "unknown method \(method.rawValue): this replica is standalone and serves no consensus RPCs")
+            return
+        }
+        let ticket = replies.reserve()
+        if let authenticator = security.authenticator, !authenticator.verify(call, proof: proof) {
+            warnRefused(call)
+            answer(ticket: ticket) { codec, buffer in
+                codec.encodePeerReply(.failure(Self.refusedPeerCall), method: method, seqid: seqid, into: &buffer)
+            }
+            return
+        }
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        peerHandler.handle(call) { outcome in
+            let eventLoop = loopBound.eventLoop
+            if eventLoop.inEventLoop {
+                loopBound.value.complete(ticket: ticket, outcome, method: method, seqid: seqid)
+            } else {
+                eventLoop.execute { loopBound.value.complete(ticket: ticket, outcome, method: method, seqid: seqid) }
+            }
+        }
+    }
+
+    static let refusedPeerCall = KVError(
+        .unauthorized, "consensus RPC refused: missing or invalid cluster proof; is this replica configured with another cluster_secret?")
+
+    /// Logs a refused consensus call: who claims to send it, never the proof (nor, of course, the secret).
+    private func warnRefused(_ call: PeerCall) {
+        guard let unlogged = refusedPeerWarnings.admit(now: .now()) else { return }
+        var metadata: Logger.Metadata = [
+            "method": "\(call.method.rawValue)", "claimed_sender": "\(call.sender)", "term": "\(call.term)",
+        ]
+        if unlogged > 0 { metadata["refused_since_last_warning"] = "\(unlogged)" }
+        logger.warning("refused a consensus RPC without a valid cluster proof; is the caller configured with another cluster_secret?",
+                       metadata: metadata)
+    }
+
+    private func authenticate(token: String, seqid: Int32) {
+        let outcome: Result<Void, KVError>
+        if let verifier = security.tokenVerifier, !verifier.verify(token) {
+            authenticated = false
+            outcome = .failure(KVError(.unauthorized, "wrong client token"))
+            if let unlogged = refusedLoginWarnings.admit(now: .now()) {
+                logger.warning("refused authenticate: wrong client token",
+                               metadata: unlogged > 0 ? ["refused_since_last_warning": "\(unlogged)"] : [:])
+            }
+        } else {
+            authenticated = true
+            outcome = .success(())
+        }
+        answer(ticket: replies.reserve()) { codec, buffer in codec.encodeAuthenticateReply(outcome, seqid: seqid, into: &buffer) }
+    }
+
+    private func answerUnknownMethod(_ name: String, seqid: Int32, message: String? = nil) {
         logger.debug("unknown method", metadata: ["method": "\(name)"])
         answer(ticket: replies.reserve()) { codec, buffer in
-            codec.encodeApplicationException(name: name, seqid: seqid, type: .unknownMethod, message: "unknown method \(name)", into: &buffer)
+            codec.encodeApplicationException(name: name, seqid: seqid, type: .unknownMethod, message: message ?? "unknown method \(name)",
+                                              into: &buffer)
         }
+    }
+
+    private func complete(ticket: UInt64, _ outcome: Result<PeerReply, KVError>, method: PeerCall.Method, seqid: Int32) {
+        var outcome = outcome
+        if case .success(let reply) = outcome, !reply.answers(method) {
+            logger.error("the peer handler answered \(method.rawValue) with \(reply); sending INTERNAL")
+            outcome = .failure(.internalError("the replica produced a reply of the wrong kind to \(method.rawValue)"))
+        }
+        answer(ticket: ticket) { codec, buffer in codec.encodePeerReply(outcome, method: method, seqid: seqid, into: &buffer) }
     }
 
     private func complete(ticket: UInt64, _ outcome: Result<ClientResponse, KVError>, method: ClientRequest.Method, seqid: Int32) {
@@ -186,5 +279,35 @@ final class ThriftConnectionHandler: ChannelDuplexHandler {
         if quiescing && replies.isEmpty && waiting.isEmpty && output.readableBytes == 0 {
             context.close(promise: nil)
         }
+    }
+}
+
+/// What a connection checks before serving a call; built once per server.
+struct ConnectionSecurity: Sendable {
+    /// Set with `[security] cluster_secret`: consensus RPCs need a valid proof.
+    var authenticator: ClusterAuthenticator?
+    /// Set with `[security] client_token`: client RPCs need `authenticate` first.
+    var tokenVerifier: ClientTokenVerifier?
+
+    init(_ settings: SecuritySettings) {
+        authenticator = settings.clusterSecret.map(ClusterAuthenticator.init(secret:))
+        tokenVerifier = settings.clientToken.map(ClientTokenVerifier.init(token:))
+    }
+}
+
+/// At most one warning a second; counts what it holds back.
+struct RateLimitedWarning {
+    private var lastLogged: NIODeadline?
+    private(set) var unlogged = 0
+
+    /// nil: stay quiet. Otherwise log now, mentioning how many were held back since the last warning.
+    mutating func admit(now: NIODeadline) -> Int? {
+        if let lastLogged, now - lastLogged < .seconds(1) {
+            unlogged += 1
+            return nil
+        }
+        lastLogged = now
+        defer { unlogged = 0 }
+        return unlogged
     }
 }

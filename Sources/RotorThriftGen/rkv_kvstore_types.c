@@ -6137,7 +6137,8 @@ enum _RkvAppendEntryRequestProperties
   PROP_RKV_APPEND_ENTRY_REQUEST_LEADER_TERM,
   PROP_RKV_APPEND_ENTRY_REQUEST_ENTRIES,
   PROP_RKV_APPEND_ENTRY_REQUEST_LEADER_COMMIT,
-  PROP_RKV_APPEND_ENTRY_REQUEST_TERM_START_INDEX
+  PROP_RKV_APPEND_ENTRY_REQUEST_TERM_START_INDEX,
+  PROP_RKV_APPEND_ENTRY_REQUEST_AUTH_PROOF
 };
 
 /* reads a append_entry_request object */
@@ -6326,6 +6327,28 @@ rkv_append_entry_request_read (ThriftStruct *object, ThriftProtocol *protocol, G
           xfer += ret;
         }
         break;
+      case 9:
+        if (ftype == T_STRING)
+        {
+          if (this_object->auth_proof != NULL)
+          {
+            g_byte_array_unref(this_object->auth_proof);
+            this_object->auth_proof = NULL;
+          }
+
+          if ((ret = thrift_protocol_read_binary (protocol, &data, &len, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->auth_proof = g_byte_array_new();
+          g_byte_array_append (this_object->auth_proof, (guint8 *) data, (guint) len);
+          g_free (data);
+          this_object->__isset_auth_proof = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
       default:
         if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
           return -1;
@@ -6488,6 +6511,18 @@ rkv_append_entry_request_write (ThriftStruct *object, ThriftProtocol *protocol, 
       return -1;
     xfer += ret;
   }
+  if (this_object->__isset_auth_proof == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "auth_proof", T_STRING, 9, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_binary (protocol, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->data : NULL, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->len : 0, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -6548,6 +6583,13 @@ rkv_append_entry_request_set_property (GObject *object,
       self->__isset_term_start_index = TRUE;
       break;
 
+    case PROP_RKV_APPEND_ENTRY_REQUEST_AUTH_PROOF:
+      if (self->auth_proof != NULL)
+        g_byte_array_unref (self->auth_proof);
+      self->auth_proof = g_value_dup_boxed (value);
+      self->__isset_auth_proof = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -6596,6 +6638,10 @@ rkv_append_entry_request_get_property (GObject *object,
       g_value_set_int64 (value, self->term_start_index);
       break;
 
+    case PROP_RKV_APPEND_ENTRY_REQUEST_AUTH_PROOF:
+      g_value_set_boxed (value, self->auth_proof);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -6619,6 +6665,8 @@ rkv_append_entry_request_instance_init (RkvAppendEntryRequest * object)
   object->__isset_leader_commit = FALSE;
   object->term_start_index = 0;
   object->__isset_term_start_index = FALSE;
+  object->auth_proof = NULL;
+  object->__isset_auth_proof = FALSE;
 }
 
 static void 
@@ -6637,6 +6685,11 @@ rkv_append_entry_request_finalize (GObject *object)
   {
     g_ptr_array_unref (tobject->entries);
     tobject->entries = NULL;
+  }
+  if (tobject->auth_proof != NULL)
+  {
+    thrift_string_free(tobject->auth_proof);
+    tobject->auth_proof = NULL;
   }
   /* rotorkv fix: chain up, or the instance leaks */
   G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_append_entry_request_get_type ())))->finalize (object);
@@ -6737,6 +6790,15 @@ rkv_append_entry_request_class_init (RkvAppendEntryRequestClass * cls)
                          G_MININT64,
                          G_MAXINT64,
                          0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_REQUEST_AUTH_PROOF,
+     g_param_spec_boxed ("auth_proof",
+                         NULL,
+                         NULL,
+                         G_TYPE_BYTE_ARRAY,
                          G_PARAM_READWRITE));
 }
 
@@ -7277,7 +7339,8 @@ enum _RkvCommitNotificationRequestProperties
   PROP_RKV_COMMIT_NOTIFICATION_REQUEST_LEADER_ID,
   PROP_RKV_COMMIT_NOTIFICATION_REQUEST_COMMIT_INDEX,
   PROP_RKV_COMMIT_NOTIFICATION_REQUEST_LEADER_TERM,
-  PROP_RKV_COMMIT_NOTIFICATION_REQUEST_ROUND
+  PROP_RKV_COMMIT_NOTIFICATION_REQUEST_ROUND,
+  PROP_RKV_COMMIT_NOTIFICATION_REQUEST_AUTH_PROOF
 };
 
 /* reads a commit_notification_request object */
@@ -7384,6 +7447,28 @@ rkv_commit_notification_request_read (ThriftStruct *object, ThriftProtocol *prot
           xfer += ret;
         }
         break;
+      case 5:
+        if (ftype == T_STRING)
+        {
+          if (this_object->auth_proof != NULL)
+          {
+            g_byte_array_unref(this_object->auth_proof);
+            this_object->auth_proof = NULL;
+          }
+
+          if ((ret = thrift_protocol_read_binary (protocol, &data, &len, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->auth_proof = g_byte_array_new();
+          g_byte_array_append (this_object->auth_proof, (guint8 *) data, (guint) len);
+          g_free (data);
+          this_object->__isset_auth_proof = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
       default:
         if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
           return -1;
@@ -7479,6 +7564,18 @@ rkv_commit_notification_request_write (ThriftStruct *object, ThriftProtocol *pro
       return -1;
     xfer += ret;
   }
+  if (this_object->__isset_auth_proof == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "auth_proof", T_STRING, 5, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_binary (protocol, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->data : NULL, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->len : 0, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -7516,6 +7613,13 @@ rkv_commit_notification_request_set_property (GObject *object,
       self->__isset_round = TRUE;
       break;
 
+    case PROP_RKV_COMMIT_NOTIFICATION_REQUEST_AUTH_PROOF:
+      if (self->auth_proof != NULL)
+        g_byte_array_unref (self->auth_proof);
+      self->auth_proof = g_value_dup_boxed (value);
+      self->__isset_auth_proof = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -7548,6 +7652,10 @@ rkv_commit_notification_request_get_property (GObject *object,
       g_value_set_int64 (value, self->round);
       break;
 
+    case PROP_RKV_COMMIT_NOTIFICATION_REQUEST_AUTH_PROOF:
+      g_value_set_boxed (value, self->auth_proof);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -7564,6 +7672,8 @@ rkv_commit_notification_request_instance_init (RkvCommitNotificationRequest * ob
   object->leader_term = 0;
   object->round = 0;
   object->__isset_round = FALSE;
+  object->auth_proof = NULL;
+  object->__isset_auth_proof = FALSE;
 }
 
 static void 
@@ -7573,6 +7683,11 @@ rkv_commit_notification_request_finalize (GObject *object)
 
   /* satisfy -Wall in case we don't use tobject */
   THRIFT_UNUSED_VAR (tobject);
+  if (tobject->auth_proof != NULL)
+  {
+    thrift_string_free(tobject->auth_proof);
+    tobject->auth_proof = NULL;
+  }
   /* rotorkv fix: chain up, or the instance leaks */
   G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_commit_notification_request_get_type ())))->finalize (object);
 }
@@ -7632,6 +7747,15 @@ rkv_commit_notification_request_class_init (RkvCommitNotificationRequestClass * 
                          G_MININT64,
                          G_MAXINT64,
                          0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_COMMIT_NOTIFICATION_REQUEST_AUTH_PROOF,
+     g_param_spec_boxed ("auth_proof",
+                         NULL,
+                         NULL,
+                         G_TYPE_BYTE_ARRAY,
                          G_PARAM_READWRITE));
 }
 
@@ -8067,7 +8191,8 @@ enum _RkvStartViewChangeRequestProperties
   PROP_RKV_START_VIEW_CHANGE_REQUEST_0,
   PROP_RKV_START_VIEW_CHANGE_REQUEST_TERM,
   PROP_RKV_START_VIEW_CHANGE_REQUEST_REPLICA_ID,
-  PROP_RKV_START_VIEW_CHANGE_REQUEST_PROPOSED_TERM
+  PROP_RKV_START_VIEW_CHANGE_REQUEST_PROPOSED_TERM,
+  PROP_RKV_START_VIEW_CHANGE_REQUEST_AUTH_PROOF
 };
 
 /* reads a start_view_change_request object */
@@ -8161,6 +8286,28 @@ rkv_start_view_change_request_read (ThriftStruct *object, ThriftProtocol *protoc
           xfer += ret;
         }
         break;
+      case 4:
+        if (ftype == T_STRING)
+        {
+          if (this_object->auth_proof != NULL)
+          {
+            g_byte_array_unref(this_object->auth_proof);
+            this_object->auth_proof = NULL;
+          }
+
+          if ((ret = thrift_protocol_read_binary (protocol, &data, &len, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->auth_proof = g_byte_array_new();
+          g_byte_array_append (this_object->auth_proof, (guint8 *) data, (guint) len);
+          g_free (data);
+          this_object->__isset_auth_proof = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
       default:
         if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
           return -1;
@@ -8244,6 +8391,18 @@ rkv_start_view_change_request_write (ThriftStruct *object, ThriftProtocol *proto
   if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
     return -1;
   xfer += ret;
+  if (this_object->__isset_auth_proof == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "auth_proof", T_STRING, 4, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_binary (protocol, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->data : NULL, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->len : 0, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -8276,6 +8435,13 @@ rkv_start_view_change_request_set_property (GObject *object,
       self->proposed_term = g_value_get_int64 (value);
       break;
 
+    case PROP_RKV_START_VIEW_CHANGE_REQUEST_AUTH_PROOF:
+      if (self->auth_proof != NULL)
+        g_byte_array_unref (self->auth_proof);
+      self->auth_proof = g_value_dup_boxed (value);
+      self->__isset_auth_proof = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -8304,6 +8470,10 @@ rkv_start_view_change_request_get_property (GObject *object,
       g_value_set_int64 (value, self->proposed_term);
       break;
 
+    case PROP_RKV_START_VIEW_CHANGE_REQUEST_AUTH_PROOF:
+      g_value_set_boxed (value, self->auth_proof);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -8318,6 +8488,8 @@ rkv_start_view_change_request_instance_init (RkvStartViewChangeRequest * object)
   object->term = 0;
   object->replica_id = 0;
   object->proposed_term = 0;
+  object->auth_proof = NULL;
+  object->__isset_auth_proof = FALSE;
 }
 
 static void 
@@ -8327,6 +8499,11 @@ rkv_start_view_change_request_finalize (GObject *object)
 
   /* satisfy -Wall in case we don't use tobject */
   THRIFT_UNUSED_VAR (tobject);
+  if (tobject->auth_proof != NULL)
+  {
+    thrift_string_free(tobject->auth_proof);
+    tobject->auth_proof = NULL;
+  }
   /* rotorkv fix: chain up, or the instance leaks */
   G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_start_view_change_request_get_type ())))->finalize (object);
 }
@@ -8376,6 +8553,15 @@ rkv_start_view_change_request_class_init (RkvStartViewChangeRequestClass * cls)
                          G_MAXINT64,
                          0,
                          G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_START_VIEW_CHANGE_REQUEST_AUTH_PROOF,
+     g_param_spec_boxed ("auth_proof",
+                         NULL,
+                         NULL,
+                         G_TYPE_BYTE_ARRAY,
+                         G_PARAM_READWRITE));
 }
 
 GType
@@ -8416,7 +8602,8 @@ enum _RkvDoViewChangeRequestProperties
   PROP_RKV_DO_VIEW_CHANGE_REQUEST_LAST_INDEX,
   PROP_RKV_DO_VIEW_CHANGE_REQUEST_COMMIT_INDEX,
   PROP_RKV_DO_VIEW_CHANGE_REQUEST_ENTRIES_FROM,
-  PROP_RKV_DO_VIEW_CHANGE_REQUEST_ENTRIES
+  PROP_RKV_DO_VIEW_CHANGE_REQUEST_ENTRIES,
+  PROP_RKV_DO_VIEW_CHANGE_REQUEST_AUTH_PROOF
 };
 
 /* reads a do_view_change_request object */
@@ -8593,6 +8780,28 @@ rkv_do_view_change_request_read (ThriftStruct *object, ThriftProtocol *protocol,
           xfer += ret;
         }
         break;
+      case 8:
+        if (ftype == T_STRING)
+        {
+          if (this_object->auth_proof != NULL)
+          {
+            g_byte_array_unref(this_object->auth_proof);
+            this_object->auth_proof = NULL;
+          }
+
+          if ((ret = thrift_protocol_read_binary (protocol, &data, &len, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->auth_proof = g_byte_array_new();
+          g_byte_array_append (this_object->auth_proof, (guint8 *) data, (guint) len);
+          g_free (data);
+          this_object->__isset_auth_proof = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
       default:
         if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
           return -1;
@@ -8761,6 +8970,18 @@ rkv_do_view_change_request_write (ThriftStruct *object, ThriftProtocol *protocol
   if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
     return -1;
   xfer += ret;
+  if (this_object->__isset_auth_proof == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "auth_proof", T_STRING, 8, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_binary (protocol, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->data : NULL, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->len : 0, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -8811,6 +9032,13 @@ rkv_do_view_change_request_set_property (GObject *object,
       self->entries = g_value_dup_boxed (value);
       break;
 
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_AUTH_PROOF:
+      if (self->auth_proof != NULL)
+        g_byte_array_unref (self->auth_proof);
+      self->auth_proof = g_value_dup_boxed (value);
+      self->__isset_auth_proof = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -8855,6 +9083,10 @@ rkv_do_view_change_request_get_property (GObject *object,
       g_value_set_boxed (value, self->entries);
       break;
 
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_AUTH_PROOF:
+      g_value_set_boxed (value, self->auth_proof);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -8873,6 +9105,8 @@ rkv_do_view_change_request_instance_init (RkvDoViewChangeRequest * object)
   object->commit_index = 0;
   object->entries_from = 0;
   object->entries = g_ptr_array_new_with_free_func (g_object_unref);
+  object->auth_proof = NULL;
+  object->__isset_auth_proof = FALSE;
 }
 
 static void 
@@ -8886,6 +9120,11 @@ rkv_do_view_change_request_finalize (GObject *object)
   {
     g_ptr_array_unref (tobject->entries);
     tobject->entries = NULL;
+  }
+  if (tobject->auth_proof != NULL)
+  {
+    thrift_string_free(tobject->auth_proof);
+    tobject->auth_proof = NULL;
   }
   /* rotorkv fix: chain up, or the instance leaks */
   G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_do_view_change_request_get_type ())))->finalize (object);
@@ -8978,6 +9217,15 @@ rkv_do_view_change_request_class_init (RkvDoViewChangeRequestClass * cls)
                          NULL,
                          G_TYPE_PTR_ARRAY,
                          G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_DO_VIEW_CHANGE_REQUEST_AUTH_PROOF,
+     g_param_spec_boxed ("auth_proof",
+                         NULL,
+                         NULL,
+                         G_TYPE_BYTE_ARRAY,
+                         G_PARAM_READWRITE));
 }
 
 GType
@@ -9014,7 +9262,8 @@ enum _RkvLogRequestProperties
   PROP_RKV_LOG_REQUEST_0,
   PROP_RKV_LOG_REQUEST_TERM,
   PROP_RKV_LOG_REQUEST_REPLICA_ID,
-  PROP_RKV_LOG_REQUEST_FROM_INDEX
+  PROP_RKV_LOG_REQUEST_FROM_INDEX,
+  PROP_RKV_LOG_REQUEST_AUTH_PROOF
 };
 
 /* reads a log_request object */
@@ -9108,6 +9357,28 @@ rkv_log_request_read (ThriftStruct *object, ThriftProtocol *protocol, GError **e
           xfer += ret;
         }
         break;
+      case 4:
+        if (ftype == T_STRING)
+        {
+          if (this_object->auth_proof != NULL)
+          {
+            g_byte_array_unref(this_object->auth_proof);
+            this_object->auth_proof = NULL;
+          }
+
+          if ((ret = thrift_protocol_read_binary (protocol, &data, &len, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->auth_proof = g_byte_array_new();
+          g_byte_array_append (this_object->auth_proof, (guint8 *) data, (guint) len);
+          g_free (data);
+          this_object->__isset_auth_proof = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
       default:
         if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
           return -1;
@@ -9191,6 +9462,18 @@ rkv_log_request_write (ThriftStruct *object, ThriftProtocol *protocol, GError **
   if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
     return -1;
   xfer += ret;
+  if (this_object->__isset_auth_proof == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "auth_proof", T_STRING, 4, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_binary (protocol, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->data : NULL, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->len : 0, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -9223,6 +9506,13 @@ rkv_log_request_set_property (GObject *object,
       self->from_index = g_value_get_int64 (value);
       break;
 
+    case PROP_RKV_LOG_REQUEST_AUTH_PROOF:
+      if (self->auth_proof != NULL)
+        g_byte_array_unref (self->auth_proof);
+      self->auth_proof = g_value_dup_boxed (value);
+      self->__isset_auth_proof = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -9251,6 +9541,10 @@ rkv_log_request_get_property (GObject *object,
       g_value_set_int64 (value, self->from_index);
       break;
 
+    case PROP_RKV_LOG_REQUEST_AUTH_PROOF:
+      g_value_set_boxed (value, self->auth_proof);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -9265,6 +9559,8 @@ rkv_log_request_instance_init (RkvLogRequest * object)
   object->term = 0;
   object->replica_id = 0;
   object->from_index = 0;
+  object->auth_proof = NULL;
+  object->__isset_auth_proof = FALSE;
 }
 
 static void 
@@ -9274,6 +9570,11 @@ rkv_log_request_finalize (GObject *object)
 
   /* satisfy -Wall in case we don't use tobject */
   THRIFT_UNUSED_VAR (tobject);
+  if (tobject->auth_proof != NULL)
+  {
+    thrift_string_free(tobject->auth_proof);
+    tobject->auth_proof = NULL;
+  }
   /* rotorkv fix: chain up, or the instance leaks */
   G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_log_request_get_type ())))->finalize (object);
 }
@@ -9323,6 +9624,15 @@ rkv_log_request_class_init (RkvLogRequestClass * cls)
                          G_MAXINT64,
                          0,
                          G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_LOG_REQUEST_AUTH_PROOF,
+     g_param_spec_boxed ("auth_proof",
+                         NULL,
+                         NULL,
+                         G_TYPE_BYTE_ARRAY,
+                         G_PARAM_READWRITE));
 }
 
 GType
@@ -9348,6 +9658,256 @@ rkv_log_request_get_type (void)
 
     type = g_type_register_static (THRIFT_TYPE_STRUCT, 
                                    "RkvLogRequestType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvAuthenticateRequestProperties
+{
+  PROP_RKV_AUTHENTICATE_REQUEST_0,
+  PROP_RKV_AUTHENTICATE_REQUEST_CLIENT_TOKEN
+};
+
+/* reads a authenticate_request object */
+static gint32
+rkv_authenticate_request_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvAuthenticateRequest * this_object = RKV_AUTHENTICATE_REQUEST(object);
+  gboolean isset_client_token = FALSE;
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRING)
+        {
+          if (this_object->client_token != NULL)
+          {
+            g_free(this_object->client_token);
+            this_object->client_token = NULL;
+          }
+
+          if ((ret = thrift_protocol_read_string (protocol, &this_object->client_token, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_client_token = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if (!isset_client_token)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  return xfer;
+}
+
+static gint32
+rkv_authenticate_request_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvAuthenticateRequest * this_object = RKV_AUTHENTICATE_REQUEST(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "AuthenticateRequest", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "client_token", T_STRING, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_string (protocol, this_object->client_token, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_authenticate_request_set_property (GObject *object,
+                                       guint property_id,
+                                       const GValue *value,
+                                       GParamSpec *pspec)
+{
+  RkvAuthenticateRequest *self = RKV_AUTHENTICATE_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_AUTHENTICATE_REQUEST_CLIENT_TOKEN:
+      if (self->client_token != NULL)
+        g_free (self->client_token);
+      self->client_token = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_authenticate_request_get_property (GObject *object,
+                                       guint property_id,
+                                       GValue *value,
+                                       GParamSpec *pspec)
+{
+  RkvAuthenticateRequest *self = RKV_AUTHENTICATE_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_AUTHENTICATE_REQUEST_CLIENT_TOKEN:
+      g_value_set_string (value, self->client_token);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_authenticate_request_instance_init (RkvAuthenticateRequest * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->client_token = NULL;
+}
+
+static void 
+rkv_authenticate_request_finalize (GObject *object)
+{
+  RkvAuthenticateRequest *tobject = RKV_AUTHENTICATE_REQUEST (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->client_token != NULL)
+  {
+    g_free(tobject->client_token);
+    tobject->client_token = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_authenticate_request_get_type ())))->finalize (object);
+}
+
+static void
+rkv_authenticate_request_class_init (RkvAuthenticateRequestClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_authenticate_request_read;
+  struct_class->write = rkv_authenticate_request_write;
+
+  gobject_class->finalize = rkv_authenticate_request_finalize;
+  gobject_class->get_property = rkv_authenticate_request_get_property;
+  gobject_class->set_property = rkv_authenticate_request_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_AUTHENTICATE_REQUEST_CLIENT_TOKEN,
+     g_param_spec_string ("client_token",
+                          NULL,
+                          NULL,
+                          NULL,
+                          G_PARAM_READWRITE));
+}
+
+GType
+rkv_authenticate_request_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvAuthenticateRequestClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_authenticate_request_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvAuthenticateRequest),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_authenticate_request_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvAuthenticateRequestType",
                                    &type_info, 0);
   }
 
@@ -12912,6 +13472,494 @@ rkv_kv_store_status_result_get_type (void)
 
     type = g_type_register_static (THRIFT_TYPE_STRUCT, 
                                    "RkvKvStoreStatusResultType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreAuthenticateArgsProperties
+{
+  PROP_RKV_KV_STORE_AUTHENTICATE_ARGS_0,
+  PROP_RKV_KV_STORE_AUTHENTICATE_ARGS_REQUEST
+};
+
+/* reads a kv_store_authenticate_args object */
+static gint32
+rkv_kv_store_authenticate_args_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreAuthenticateArgs * this_object = RKV_KV_STORE_AUTHENTICATE_ARGS(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+          {
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_request = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_authenticate_args_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreAuthenticateArgs * this_object = RKV_KV_STORE_AUTHENTICATE_ARGS(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreAuthenticateArgs", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "request", T_STRUCT, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_authenticate_args_set_property (GObject *object,
+                                             guint property_id,
+                                             const GValue *value,
+                                             GParamSpec *pspec)
+{
+  RkvKvStoreAuthenticateArgs *self = RKV_KV_STORE_AUTHENTICATE_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_AUTHENTICATE_ARGS_REQUEST:
+      if (self->request != NULL)
+        g_object_unref (self->request);
+      self->request = g_value_dup_object (value);
+      self->__isset_request = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_authenticate_args_get_property (GObject *object,
+                                             guint property_id,
+                                             GValue *value,
+                                             GParamSpec *pspec)
+{
+  RkvKvStoreAuthenticateArgs *self = RKV_KV_STORE_AUTHENTICATE_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_AUTHENTICATE_ARGS_REQUEST:
+      g_value_set_object (value, self->request);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_authenticate_args_instance_init (RkvKvStoreAuthenticateArgs * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->request = g_object_new (RKV_TYPE_AUTHENTICATE_REQUEST, NULL);
+  object->__isset_request = FALSE;
+}
+
+static void 
+rkv_kv_store_authenticate_args_finalize (GObject *object)
+{
+  RkvKvStoreAuthenticateArgs *tobject = RKV_KV_STORE_AUTHENTICATE_ARGS (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->request != NULL)
+  {
+    g_object_unref(tobject->request);
+    tobject->request = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_authenticate_args_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_authenticate_args_class_init (RkvKvStoreAuthenticateArgsClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_authenticate_args_read;
+  struct_class->write = rkv_kv_store_authenticate_args_write;
+
+  gobject_class->finalize = rkv_kv_store_authenticate_args_finalize;
+  gobject_class->get_property = rkv_kv_store_authenticate_args_get_property;
+  gobject_class->set_property = rkv_kv_store_authenticate_args_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_AUTHENTICATE_ARGS_REQUEST,
+     g_param_spec_object ("request",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_AUTHENTICATE_REQUEST,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_authenticate_args_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreAuthenticateArgsClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_authenticate_args_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreAuthenticateArgs),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_authenticate_args_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreAuthenticateArgsType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreAuthenticateResultProperties
+{
+  PROP_RKV_KV_STORE_AUTHENTICATE_RESULT_0,
+  PROP_RKV_KV_STORE_AUTHENTICATE_RESULT_ERROR
+};
+
+/* reads a kv_store_authenticate_result object */
+static gint32
+rkv_kv_store_authenticate_result_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreAuthenticateResult * this_object = RKV_KV_STORE_AUTHENTICATE_RESULT(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          /* This struct is an exception */
+          if ( this_object->error != NULL)
+          {
+            g_object_unref (this_object->error);
+          }
+          this_object->error = g_object_new (RKV_TYPE_KV_ERROR, NULL);
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+          {
+            g_object_unref (this_object->error);
+            this_object->error = NULL;
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_error = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_authenticate_result_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreAuthenticateResult * this_object = RKV_KV_STORE_AUTHENTICATE_RESULT(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreAuthenticateResult", error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_error == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "error", T_STRUCT, 1, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_authenticate_result_set_property (GObject *object,
+                                               guint property_id,
+                                               const GValue *value,
+                                               GParamSpec *pspec)
+{
+  RkvKvStoreAuthenticateResult *self = RKV_KV_STORE_AUTHENTICATE_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_AUTHENTICATE_RESULT_ERROR:
+      if (self->error != NULL)
+        g_object_unref (self->error);
+      self->error = g_value_dup_object (value);
+      self->__isset_error = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_authenticate_result_get_property (GObject *object,
+                                               guint property_id,
+                                               GValue *value,
+                                               GParamSpec *pspec)
+{
+  RkvKvStoreAuthenticateResult *self = RKV_KV_STORE_AUTHENTICATE_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_AUTHENTICATE_RESULT_ERROR:
+      g_value_set_object (value, self->error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_authenticate_result_instance_init (RkvKvStoreAuthenticateResult * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->error = NULL;
+  object->__isset_error = FALSE;
+}
+
+static void 
+rkv_kv_store_authenticate_result_finalize (GObject *object)
+{
+  RkvKvStoreAuthenticateResult *tobject = RKV_KV_STORE_AUTHENTICATE_RESULT (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->error != NULL)
+  {
+    g_object_unref(tobject->error);
+    tobject->error = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_authenticate_result_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_authenticate_result_class_init (RkvKvStoreAuthenticateResultClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_authenticate_result_read;
+  struct_class->write = rkv_kv_store_authenticate_result_write;
+
+  gobject_class->finalize = rkv_kv_store_authenticate_result_finalize;
+  gobject_class->get_property = rkv_kv_store_authenticate_result_get_property;
+  gobject_class->set_property = rkv_kv_store_authenticate_result_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_AUTHENTICATE_RESULT_ERROR,
+     g_param_spec_object ("error",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_KV_ERROR,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_authenticate_result_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreAuthenticateResultClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_authenticate_result_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreAuthenticateResult),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_authenticate_result_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreAuthenticateResultType",
                                    &type_info, 0);
   }
 

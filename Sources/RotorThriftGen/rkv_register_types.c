@@ -6,6 +6,7 @@ void rkv_register_generated_types (void)
 {
   (void) rkv_append_entry_request_get_type ();
   (void) rkv_append_entry_response_get_type ();
+  (void) rkv_authenticate_request_get_type ();
   (void) rkv_commit_notification_request_get_type ();
   (void) rkv_commit_notification_response_get_type ();
   (void) rkv_compare_and_set_request_get_type ();
@@ -19,6 +20,8 @@ void rkv_register_generated_types (void)
   (void) rkv_kv_error_get_type ();
   (void) rkv_kv_store_append_entry_args_get_type ();
   (void) rkv_kv_store_append_entry_result_get_type ();
+  (void) rkv_kv_store_authenticate_args_get_type ();
+  (void) rkv_kv_store_authenticate_result_get_type ();
   (void) rkv_kv_store_commit_notification_args_get_type ();
   (void) rkv_kv_store_commit_notification_result_get_type ();
   (void) rkv_kv_store_compare_and_set_args_get_type ();

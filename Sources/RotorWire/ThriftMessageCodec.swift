@@ -6,6 +6,10 @@ import RotorThriftGen
 /// A call decoded by a server: what to run, and how to address the reply.
 public enum DecodedCall: Sendable, Equatable {
     case call(ClientRequest, seqid: Int32)
+    /// A consensus RPC with its `auth_proof` (nil when the field is unset), not yet verified.
+    case peer(PeerCall, proof: [UInt8]?, seqid: Int32)
+    /// The connection-level login.
+    case authenticate(token: String, seqid: Int32)
     /// Answered with TApplicationException UNKNOWN_METHOD; the connection stays up.
     case unknownMethod(name: String, seqid: Int32)
 }
@@ -42,20 +46,34 @@ public final class ThriftMessageCodec {
     /// unreadable (close the connection) and `.invalidArguments` when only the
     /// arguments are bad (answer PROTOCOL_ERROR, keep the connection).
     public func decodeCall(_ frame: ByteBuffer) throws(WireError) -> DecodedCall {
+        try decodeCall(frame, fastPath: true)
+    }
+
+    /// `fastPath: false` decodes every call with the generated c_glib structs (for tests).
+    func decodeCall(_ frame: ByteBuffer, fastPath: Bool) throws(WireError) -> DecodedCall {
         try reading(frame) { () throws(WireError) -> DecodedCall in
             let header = try readMessageBegin()
             guard header.type == T_CALL || header.type == T_ONEWAY else {
                 throw .invalidArguments(method: header.name, seqid: header.seqid, reason: "message type \(header.type.rawValue) is not a call")
             }
-            guard let method = ClientRequest.Method(rawValue: header.name) else {
-                return .unknownMethod(name: header.name, seqid: header.seqid)
-            }
             do throws(WireError) {
-                let request = try readArguments(method)
-                return .call(request, seqid: header.seqid)
+                if let method = ClientRequest.Method(rawValue: header.name) {
+                    return .call(try readArguments(method), seqid: header.seqid)
+                }
+                if let method = PeerCall.Method(rawValue: header.name) {
+                    if fastPath, method == .appendEntry, let (call, proof) = try fastAppendEntries(frame) {
+                        return .peer(call, proof: proof, seqid: header.seqid)
+                    }
+                    let (call, proof) = try readPeerArguments(method)
+                    return .peer(call, proof: proof, seqid: header.seqid)
+                }
+                if header.name == Self.authenticateMethod {
+                    return .authenticate(token: try readAuthenticateArguments(), seqid: header.seqid)
+                }
             } catch {
                 throw .invalidArguments(method: header.name, seqid: header.seqid, reason: error.reason)
             }
+            return .unknownMethod(name: header.name, seqid: header.seqid)
         }
     }
 
@@ -83,6 +101,17 @@ public final class ThriftMessageCodec {
         }
     }
 
+    /// The rest of an `appendEntry` frame in the expected shape, decoded in Swift and
+    /// validated; nil when the generated reader must decode it.
+    private func fastAppendEntries(_ frame: ByteBuffer) throws(WireError) -> (PeerCall, [UInt8]?)? {
+        let remaining = Int(rkv_frame_transport_input_remaining(transport))
+        guard let args = frame.getSlice(at: frame.writerIndex - remaining, length: remaining),
+              let (append, proof) = AppendEntriesFastPath.decodeArguments(args) else { return nil }
+        let call = PeerCall.appendEntry(append)
+        if let problem = call.validationProblem { throw .malformedMessage(problem) }
+        return (call, proof)
+    }
+
     // MARK: Client side
 
     /// Appends one framed call.
@@ -96,23 +125,28 @@ public final class ThriftMessageCodec {
     /// Decodes the reply to a call of `method` with `seqid`. A declared
     /// `KvError` is a `.failure`; anything that breaks the exchange throws.
     public func decodeReply(_ frame: ByteBuffer, method: ClientRequest.Method, seqid: Int32) throws(WireError) -> Result<ClientResponse, KVError> {
-        try reading(frame) { () throws(WireError) -> Result<ClientResponse, KVError> in
+        try decodeReplyMessage(frame, name: method.rawValue, seqid: seqid) { () throws(WireError) in try readResult(method) }
+    }
+
+    /// Checks a reply's header against the call it answers, then reads its result with `body`.
+    func decodeReplyMessage<R>(_ frame: ByteBuffer, name: String, seqid: Int32, _ body: () throws(WireError) -> R) throws(WireError) -> R {
+        try reading(frame) { () throws(WireError) -> R in
             let header = try readMessageBegin()
             guard header.seqid == seqid else {
                 throw .unexpectedReply("expected a reply to call #\(seqid), got #\(header.seqid)")
             }
             if header.type == T_EXCEPTION { throw try readApplicationException() }
-            guard header.name == method.rawValue else {
-                throw .unexpectedReply("expected a reply to \(method.rawValue), got \(header.name)")
+            guard header.name == name else {
+                throw .unexpectedReply("expected a reply to \(name), got \(header.name)")
             }
             guard header.type == T_REPLY else { throw .unexpectedReply("message type \(header.type.rawValue)") }
-            return try readResult(method)
+            return try body()
         }
     }
 
     // MARK: Framing
 
-    private func reading<R>(_ frame: ByteBuffer, _ body: () throws(WireError) -> R) throws(WireError) -> R {
+    func reading<R>(_ frame: ByteBuffer, _ body: () throws(WireError) -> R) throws(WireError) -> R {
         let outcome: Result<R, WireError> = frame.withUnsafeReadableBytes { bytes in
             rkv_frame_transport_set_input(transport, bytes.baseAddress, guint32(bytes.count))
             defer { rkv_frame_transport_set_input(transport, nil, 0) }
@@ -121,7 +155,7 @@ public final class ThriftMessageCodec {
         return try outcome.get()
     }
 
-    private func writing(into buffer: inout ByteBuffer, _ body: () -> Void) {
+    func writing(into buffer: inout ByteBuffer, _ body: () -> Void) {
         rkv_frame_transport_clear_output(transport)
         body()
         let output = rkv_frame_transport_output(transport)!
@@ -148,7 +182,7 @@ public final class ThriftMessageCodec {
         return MessageHeader(name: GLibBridge.string(name), type: type, seqid: seqid)
     }
 
-    private func writeMessageBegin(name: String, type: ThriftMessageType, seqid: Int32) {
+    func writeMessageBegin(name: String, type: ThriftMessageType, seqid: Int32) {
         // Writes into a growable memory buffer cannot fail.
         _ = thrift_protocol_write_message_begin(protocolObject, name, type, seqid, nil)
     }

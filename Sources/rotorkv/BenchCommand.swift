@@ -63,7 +63,8 @@ struct Bench: AsyncParsableCommand {
         var opened: [ClientConnection] = []
         do {
             for i in 0..<connections {
-                opened.append(try await ClientConnection.connect(to: endpoints[i % endpoints.count], on: group, timeout: .seconds(5)).get())
+                opened.append(try await ClientConnection.connect(to: endpoints[i % endpoints.count], on: group, timeout: .seconds(5),
+                                                                 clientToken: connection.clientToken).get())
             }
         } catch {
             FileHandle.standardError.write(Data("rotorkv bench: cannot connect: \(error)\n".utf8))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RotorClient
 import RotorModel
 
@@ -13,6 +14,10 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
+    @Option(help: ArgumentHelp("The replicas' client token ([security] client_token); default: $ROTORKV_CLIENT_TOKEN.",
+                               valueName: "token"))
+    var token: String?
+
     func validate() throws {
         for server in servers where Endpoint(parsing: server) == nil {
             throw ValidationError("--server \(server): expected host:port with a port in 1...65535")
@@ -24,8 +29,15 @@ struct ConnectionOptions: ParsableArguments {
 
     var timeoutDuration: Duration { .milliseconds(Int64(timeout * 1000)) }
 
+    /// `--token`, else a non-empty `ROTORKV_CLIENT_TOKEN`, else none.
+    var clientToken: String? {
+        if let token { return token }
+        guard let fromEnvironment = ProcessInfo.processInfo.environment["ROTORKV_CLIENT_TOKEN"], !fromEnvironment.isEmpty else { return nil }
+        return fromEnvironment
+    }
+
     func makeClient() -> RotorKVClient {
-        RotorKVClient(configuration: ClientConfiguration(endpoints: endpoints, defaultTimeout: timeoutDuration))
+        RotorKVClient(configuration: ClientConfiguration(endpoints: endpoints, defaultTimeout: timeoutDuration, clientToken: clientToken))
     }
 
     var output: Output { Output(json: json) }

@@ -11,21 +11,24 @@ struct TestServer {
     let group: MultiThreadedEventLoopGroup
     let endpoint: Endpoint
 
-    static func start(service: (any RequestHandler)? = nil, port: Int = 0,
-                      configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+    static func start(service: (any RequestHandler)? = nil, peerHandler: (any PeerCallHandler)? = nil, port: Int = 0,
+                      logger: Logger? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
         var configuration = ServerConfiguration.standaloneDefault
         configure(&configuration)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        var logger = Logger(label: "test.server")
-        logger.logLevel = .critical
+        let logger = logger ?? {
+            var logger = Logger(label: "test.server")
+            logger.logLevel = .critical
+            return logger
+        }()
         let server = RotorKVServer(configuration: configuration, service: service ?? StandaloneService(endpoint: "127.0.0.1:0"),
-                                   group: group, logger: logger)
+                                   peerHandler: peerHandler, group: group, logger: logger)
         let address = try await server.start(host: "127.0.0.1", port: port)
         return TestServer(server: server, group: group, endpoint: Endpoint(host: "127.0.0.1", port: address.port!))
     }
 
-    func client(timeout: Duration = .seconds(5)) -> RotorKVClient {
-        RotorKVClient(configuration: ClientConfiguration(endpoints: [endpoint], defaultTimeout: timeout), group: group)
+    func client(timeout: Duration = .seconds(5), token: String? = nil) -> RotorKVClient {
+        RotorKVClient(configuration: ClientConfiguration(endpoints: [endpoint], defaultTimeout: timeout, clientToken: token), group: group)
     }
 
     func stop() async {
@@ -35,9 +38,10 @@ struct TestServer {
 }
 
 /// Runs `body` against a fresh server and always stops it.
-func withServer<T>(service: (any RequestHandler)? = nil, configure: (inout ServerConfiguration) -> Void = { _ in },
+func withServer<T>(service: (any RequestHandler)? = nil, peerHandler: (any PeerCallHandler)? = nil, logger: Logger? = nil,
+                   configure: (inout ServerConfiguration) -> Void = { _ in },
                    _ body: (TestServer) async throws -> T) async throws -> T {
-    let server = try await TestServer.start(service: service, configure: configure)
+    let server = try await TestServer.start(service: service, peerHandler: peerHandler, logger: logger, configure: configure)
     do {
         let result = try await body(server)
         await server.stop()
@@ -49,8 +53,9 @@ func withServer<T>(service: (any RequestHandler)? = nil, configure: (inout Serve
 }
 
 /// Runs `body` with a client of `server` and always shuts the client down.
-func withClient<T>(_ server: TestServer, timeout: Duration = .seconds(5), _ body: (RotorKVClient) async throws -> T) async throws -> T {
-    let client = server.client(timeout: timeout)
+func withClient<T>(_ server: TestServer, timeout: Duration = .seconds(5), token: String? = nil,
+                   _ body: (RotorKVClient) async throws -> T) async throws -> T {
+    let client = server.client(timeout: timeout, token: token)
     do {
         let result = try await body(client)
         await client.shutdown()

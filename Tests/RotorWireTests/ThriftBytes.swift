@@ -30,8 +30,19 @@ struct ThriftBytes {
 
     mutating func stop() { buffer.writeInteger(UInt8(0)) }
 
+    mutating func i32(_ id: Int16, _ value: Int32) {
+        fieldBegin(Self.typeI32, id: id)
+        buffer.writeInteger(value)
+    }
+
+    mutating func i64(_ id: Int16, _ value: Int64) {
+        fieldBegin(Self.typeI64, id: id)
+        buffer.writeInteger(value)
+    }
+
     static let typeStruct: UInt8 = 12
     static let typeString: UInt8 = 11
     static let typeI32: UInt8 = 8
+    static let typeI64: UInt8 = 10
     static let typeList: UInt8 = 15
 }

@@ -520,6 +520,8 @@ struct _RkvAppendEntryRequest
   gboolean __isset_leader_commit;
   gint64 term_start_index;
   gboolean __isset_term_start_index;
+  GByteArray * auth_proof;
+  gboolean __isset_auth_proof;
 };
 typedef struct _RkvAppendEntryRequest RkvAppendEntryRequest;
 
@@ -577,6 +579,8 @@ struct _RkvCommitNotificationRequest
   gint64 leader_term;
   gint64 round;
   gboolean __isset_round;
+  GByteArray * auth_proof;
+  gboolean __isset_auth_proof;
 };
 typedef struct _RkvCommitNotificationRequest RkvCommitNotificationRequest;
 
@@ -630,6 +634,8 @@ struct _RkvStartViewChangeRequest
   gint64 term;
   gint32 replica_id;
   gint64 proposed_term;
+  GByteArray * auth_proof;
+  gboolean __isset_auth_proof;
 };
 typedef struct _RkvStartViewChangeRequest RkvStartViewChangeRequest;
 
@@ -660,6 +666,8 @@ struct _RkvDoViewChangeRequest
   gint64 commit_index;
   gint64 entries_from;
   GPtrArray * entries;
+  GByteArray * auth_proof;
+  gboolean __isset_auth_proof;
 };
 typedef struct _RkvDoViewChangeRequest RkvDoViewChangeRequest;
 
@@ -686,6 +694,8 @@ struct _RkvLogRequest
   gint64 term;
   gint32 replica_id;
   gint64 from_index;
+  GByteArray * auth_proof;
+  gboolean __isset_auth_proof;
 };
 typedef struct _RkvLogRequest RkvLogRequest;
 
@@ -702,6 +712,30 @@ GType rkv_log_request_get_type (void);
 #define RKV_IS_LOG_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_LOG_REQUEST))
 #define RKV_IS_LOG_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_LOG_REQUEST))
 #define RKV_LOG_REQUEST_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_LOG_REQUEST, RkvLogRequestClass))
+
+/* struct AuthenticateRequest */
+struct _RkvAuthenticateRequest
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  gchar * client_token;
+};
+typedef struct _RkvAuthenticateRequest RkvAuthenticateRequest;
+
+struct _RkvAuthenticateRequestClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvAuthenticateRequestClass RkvAuthenticateRequestClass;
+
+GType rkv_authenticate_request_get_type (void);
+#define RKV_TYPE_AUTHENTICATE_REQUEST (rkv_authenticate_request_get_type())
+#define RKV_AUTHENTICATE_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_AUTHENTICATE_REQUEST, RkvAuthenticateRequest))
+#define RKV_AUTHENTICATE_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_AUTHENTICATE_REQUEST, RkvAuthenticateRequestClass))
+#define RKV_IS_AUTHENTICATE_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_AUTHENTICATE_REQUEST))
+#define RKV_IS_AUTHENTICATE_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_AUTHENTICATE_REQUEST))
+#define RKV_AUTHENTICATE_REQUEST_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_AUTHENTICATE_REQUEST, RkvAuthenticateRequestClass))
 
 /* constants */
 
@@ -1062,6 +1096,56 @@ GType rkv_kv_store_status_result_get_type (void);
 #define RKV_IS_KV_STORE_STATUS_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_STATUS_RESULT))
 #define RKV_IS_KV_STORE_STATUS_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_STATUS_RESULT))
 #define RKV_KV_STORE_STATUS_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_STATUS_RESULT, RkvKvStoreStatusResultClass))
+
+/* struct KvStoreAuthenticateArgs */
+struct _RkvKvStoreAuthenticateArgs
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvAuthenticateRequest * request;
+  gboolean __isset_request;
+};
+typedef struct _RkvKvStoreAuthenticateArgs RkvKvStoreAuthenticateArgs;
+
+struct _RkvKvStoreAuthenticateArgsClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreAuthenticateArgsClass RkvKvStoreAuthenticateArgsClass;
+
+GType rkv_kv_store_authenticate_args_get_type (void);
+#define RKV_TYPE_KV_STORE_AUTHENTICATE_ARGS (rkv_kv_store_authenticate_args_get_type())
+#define RKV_KV_STORE_AUTHENTICATE_ARGS(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_AUTHENTICATE_ARGS, RkvKvStoreAuthenticateArgs))
+#define RKV_KV_STORE_AUTHENTICATE_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_AUTHENTICATE_ARGS, RkvKvStoreAuthenticateArgsClass))
+#define RKV_IS_KV_STORE_AUTHENTICATE_ARGS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_AUTHENTICATE_ARGS))
+#define RKV_IS_KV_STORE_AUTHENTICATE_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_AUTHENTICATE_ARGS))
+#define RKV_KV_STORE_AUTHENTICATE_ARGS_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_AUTHENTICATE_ARGS, RkvKvStoreAuthenticateArgsClass))
+
+/* struct KvStoreAuthenticateResult */
+struct _RkvKvStoreAuthenticateResult
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvKvError * error;
+  gboolean __isset_error;
+};
+typedef struct _RkvKvStoreAuthenticateResult RkvKvStoreAuthenticateResult;
+
+struct _RkvKvStoreAuthenticateResultClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreAuthenticateResultClass RkvKvStoreAuthenticateResultClass;
+
+GType rkv_kv_store_authenticate_result_get_type (void);
+#define RKV_TYPE_KV_STORE_AUTHENTICATE_RESULT (rkv_kv_store_authenticate_result_get_type())
+#define RKV_KV_STORE_AUTHENTICATE_RESULT(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_AUTHENTICATE_RESULT, RkvKvStoreAuthenticateResult))
+#define RKV_KV_STORE_AUTHENTICATE_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_AUTHENTICATE_RESULT, RkvKvStoreAuthenticateResultClass))
+#define RKV_IS_KV_STORE_AUTHENTICATE_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_AUTHENTICATE_RESULT))
+#define RKV_IS_KV_STORE_AUTHENTICATE_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_AUTHENTICATE_RESULT))
+#define RKV_KV_STORE_AUTHENTICATE_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_AUTHENTICATE_RESULT, RkvKvStoreAuthenticateResultClass))
 
 /* struct KvStoreAppendEntryArgs */
 struct _RkvKvStoreAppendEntryArgs
