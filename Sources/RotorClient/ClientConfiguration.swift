@@ -20,11 +20,16 @@ public struct ClientConfiguration: Sendable {
     /// The replicas' `[security] client_token`, if they have one: every
     /// connection calls `authenticate` with it before its first call.
     public var clientToken: String?
+    /// How long one attempt on one replica may take before the client tries
+    /// another (a paused or partitioned replica answers nothing). Retrying a
+    /// write elsewhere is safe: it keeps its (client_id, request_id).
+    public var attemptTimeout: Duration
 
     public init(endpoints: [Endpoint], defaultTimeout: Duration = .seconds(5), connectTimeout: Duration = .seconds(1),
                 connectionsPerEndpoint: Int = 1, maxFrameBytes: Int = 16 << 20,
                 initialBackoff: Duration = .milliseconds(10), maxBackoff: Duration = .milliseconds(500),
-                clientID: Int64 = Int64.random(in: 1...Int64.max), clientToken: String? = nil) {
+                clientID: Int64 = Int64.random(in: 1...Int64.max), clientToken: String? = nil,
+                attemptTimeout: Duration = .seconds(2)) {
         precondition(!endpoints.isEmpty, "a client needs at least one endpoint")
         precondition(connectionsPerEndpoint >= 1, "connectionsPerEndpoint must be at least 1")
         self.endpoints = endpoints
@@ -36,5 +41,6 @@ public struct ClientConfiguration: Sendable {
         self.maxBackoff = maxBackoff
         self.clientID = clientID
         self.clientToken = clientToken
+        self.attemptTimeout = attemptTimeout
     }
 }

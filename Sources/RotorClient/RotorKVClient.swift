@@ -114,7 +114,8 @@ public final class RotorKVClient: Sendable {
             let error: KVError
             do {
                 let connection = try await pool.connection(to: index).get()
-                return try await connection.send(request, deadline: deadline).get()
+                let attemptDeadline = min(deadline, NIODeadline.now() + configuration.attemptTimeout.timeAmount)
+                return try await connection.send(request, deadline: attemptDeadline).get()
             } catch let failure {
                 error = Self.asKVError(failure)
             }
@@ -124,6 +125,11 @@ public final class RotorKVClient: Sendable {
                 continue
             case .unavailable, .overloaded:
                 pool.skip(index)
+            case .timeout where NIODeadline.now() < deadline:
+                // That replica is silent (paused, partitioned, or could not commit in time): try another.
+                // A write keeps its session, so it applies at most once wherever it lands.
+                pool.skip(index)
+                continue
             default:
                 throw error
             }

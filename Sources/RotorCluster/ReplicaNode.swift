@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import RotorConsensus
 import RotorModel
+import RotorServer
 import RotorStateMachine
 import RotorWire
 

@@ -65,7 +65,7 @@ public final class RoutingManager: RequestHandler, PeerCallHandler {
         let deadline = NodeClock.now() + node.settings.requestTimeout
         node.loop.execute { [node] in
             node.whenApplied(minIndex, deadline: deadline) { result in
-                reply(result.map { node.machine.withLockedValue(serve) })
+                reply(result.map { node.machine.withLockedValue { serve($0) } })
             }
         }
     }
@@ -78,7 +78,7 @@ public final class RoutingManager: RequestHandler, PeerCallHandler {
                 switch route {
                 case .local:
                     node.linearizableRead(deadline: deadline) { result in
-                        reply(result.map { node.machine.withLockedValue(serve) })
+                        reply(result.map { node.machine.withLockedValue { serve($0) } })
                     }
                 case .forward(let leader):
                     forwarder.forward(request, to: leader, deadline: Self.deadline(deadline), reply: reply)

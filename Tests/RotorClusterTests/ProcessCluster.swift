@@ -48,7 +48,7 @@ final class ProcessCluster: ClusterHarness {
         process.executableURL = binary
         process.arguments = ["--config", configurationFile(replica).path]
         if !FileManager.default.fileExists(atPath: logFile(replica).path) {
-            FileManager.default.createFile(atPath: logFile(replica).path, contents: nil)
+            _ = FileManager.default.createFile(atPath: logFile(replica).path, contents: nil)
         }
         let log = try FileHandle(forWritingTo: logFile(replica))
         log.seekToEndOfFile()
@@ -70,7 +70,12 @@ final class ProcessCluster: ClusterHarness {
     func kill(_ replica: Int) async throws {
         guard let process = processes.withLockedValue({ $0.removeValue(forKey: replica) }) else { return }
         Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await Self.waitForExit(process)
+    }
+
+    /// Polls rather than blocking a thread of the cooperative pool in `waitUntilExit`.
+    private static func waitForExit(_ process: Process) async {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(5)) }
     }
 
     func pause(_ replica: Int) async throws { try signal(replica, SIGSTOP) }
@@ -90,7 +95,7 @@ final class ProcessCluster: ClusterHarness {
         for process in all {
             Foundation.kill(process.processIdentifier, SIGCONT)
             Foundation.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            await Self.waitForExit(process)
         }
         if ProcessInfo.processInfo.environment["ROTORKV_KEEP_TEST_FILES"] == nil {
             try? FileManager.default.removeItem(at: directory)
