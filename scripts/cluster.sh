@@ -11,10 +11,12 @@
 #
 # Logs go to run/replica-N.log, process ids to run/replica-N.pid. Data lives in
 # data/replica-N (the [storage] data_dir of each file); it survives stop/start.
+# ROTORKV_CLUSTER_WORKDIR runs the cluster in another directory (its run/ and data/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-run="$root/run"
+workdir=${ROTORKV_CLUSTER_WORKDIR:-$root}
+run="$workdir/run"
 servers="127.0.0.1:9090,127.0.0.1:9091,127.0.0.1:9092"
 mkdir -p "$run"
 
@@ -29,12 +31,19 @@ bin_dir() {
 }
 
 pid_of() { cat "$run/replica-$1.pid" 2>/dev/null || true; }
-alive() { local pid; pid=$(pid_of "$1"); [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; }
+# Running and not a zombie (a killed replica whose parent is gone may linger unreaped).
+alive() {
+    local pid state
+    pid=$(pid_of "$1")
+    [[ -n "$pid" ]] || return 1
+    state=$(ps -o stat= -p "$pid" 2>/dev/null || true)
+    [[ -n "$state" && "$state" != Z* ]]
+}
 
 start_one() {
     local id=$1 bin=$2
     if alive "$id"; then echo "replica $id already runs (pid $(pid_of "$id"))"; return; fi
-    "$bin/rotorkv-server" --config "config/cluster/replica-$id.toml" >>"$run/replica-$id.log" 2>&1 &
+    (cd "$workdir" && exec "$bin/rotorkv-server" --config "$root/config/cluster/replica-$id.toml" >>"$run/replica-$id.log" 2>&1) &
     echo $! > "$run/replica-$id.pid"
     echo "replica $id started (pid $!, log run/replica-$id.log)"
 }
@@ -72,6 +81,7 @@ command=${1:-}
 case "$command" in
     start)
         bin=$(bin_dir)
+        mkdir -p "$run"
         for id in 0 1 2; do start_one "$id" "$bin"; done
         wait_for_leader "$bin"
         status "$bin"
@@ -83,6 +93,6 @@ case "$command" in
     restart) start_one "${2:?replica id}" "$(bin_dir)" ;;
     pause) kill -STOP "$(pid_of "${2:?replica id}")" && echo "replica $2 paused (SIGSTOP)" ;;
     resume) kill -CONT "$(pid_of "${2:?replica id}")" && echo "replica $2 resumed (SIGCONT)" ;;
-    wipe) stop_all; rm -rf data/replica-0 data/replica-1 data/replica-2; echo "data directories removed" ;;
+    wipe) stop_all; rm -rf "$workdir"/data/replica-{0,1,2}; echo "data directories removed" ;;
     *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

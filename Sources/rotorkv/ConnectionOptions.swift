@@ -5,7 +5,7 @@ import RotorModel
 
 /// Options every command shares: where the cluster is, how long to wait, how to print.
 struct ConnectionOptions: ParsableArguments {
-    @Option(name: .customLong("server"), help: ArgumentHelp("A replica's host:port; repeat for more replicas.", valueName: "host:port"))
+    @Option(name: .customLong("server"), help: ArgumentHelp("A replica's host:port; repeat, or separate with commas, for more replicas.", valueName: "host:port"))
     var servers: [String] = ["127.0.0.1:9090"]
 
     @Option(help: ArgumentHelp("Give up after this many seconds, retries included.", valueName: "seconds"))
@@ -19,13 +19,15 @@ struct ConnectionOptions: ParsableArguments {
     var token: String?
 
     func validate() throws {
-        for server in servers where Endpoint(parsing: server) == nil {
+        for server in serverList where Endpoint(parsing: server) == nil {
             throw ValidationError("--server \(server): expected host:port with a port in 1...65535")
         }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
     }
 
-    var endpoints: [Endpoint] { servers.compactMap(Endpoint.init(parsing:)) }
+    private var serverList: [String] { servers.flatMap { $0.split(separator: ",").map(String.init) } }
+
+    var endpoints: [Endpoint] { serverList.compactMap(Endpoint.init(parsing:)) }
 
     var timeoutDuration: Duration { .milliseconds(Int64(timeout * 1000)) }
 

@@ -7,7 +7,9 @@ struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show every replica: role, term, leader, log indexes, lag, up or down.",
         discussion: """
-            Asks each --server directly (no redirects). Lag is how far a replica's
+            Asks each --server directly (no redirects), and every other replica
+            that the answering replicas list, so one --server shows the whole
+            cluster. Lag is how far a replica's
             applied index trails the highest commit index any replica reported.
             Exits 3 if no replica answers.
             """)
@@ -17,14 +19,22 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         let client = connection.makeClient()
         var rows: [(Endpoint, Result<ReplicaStatus, KVError>)] = []
-        for endpoint in connection.endpoints {
+        var pending = connection.endpoints
+        var asked: Set<Endpoint> = []
+        while let endpoint = pending.first {
+            pending.removeFirst()
+            guard asked.insert(endpoint).inserted else { continue }
             do {
-                rows.append((endpoint, .success(try await client.status(of: endpoint, timeout: connection.timeoutDuration))))
+                let status = try await client.status(of: endpoint, timeout: connection.timeoutDuration)
+                rows.append((endpoint, .success(status)))
+                // Every replica lists the whole cluster: one --server is enough to show them all.
+                pending += status.endpoints.compactMap(Endpoint.init(parsing:)).filter { !asked.contains($0) }
             } catch {
                 rows.append((endpoint, .failure(error)))
             }
         }
         await client.shutdown()
+        rows.sort { (try? $0.1.get().replicaID) ?? Int32.max < (try? $1.1.get().replicaID) ?? Int32.max }
         let commit = rows.compactMap { try? $0.1.get().commitIndex }.max() ?? 0
         if connection.json {
             print(Output.encode(["replicas": rows.map { json($0.0, $0.1, commit: commit) }]))
