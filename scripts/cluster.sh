@@ -11,11 +11,13 @@
 #
 # Logs go to run/replica-N.log, process ids to run/replica-N.pid. Data lives in
 # data/replica-N (the [storage] data_dir of each file); it survives stop/start.
-# ROTORKV_CLUSTER_WORKDIR runs the cluster in another directory (its run/ and data/).
+# ROTORKV_CLUSTER_WORKDIR runs the cluster in another directory (its run/ and data/);
+# ROTORKV_CLUSTER_CONFIG takes replica-{0,1,2}.toml from another directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 workdir=${ROTORKV_CLUSTER_WORKDIR:-$root}
+configs=${ROTORKV_CLUSTER_CONFIG:-$root/config/cluster}
 run="$workdir/run"
 servers="127.0.0.1:9090,127.0.0.1:9091,127.0.0.1:9092"
 mkdir -p "$run"
@@ -43,7 +45,7 @@ alive() {
 start_one() {
     local id=$1 bin=$2
     if alive "$id"; then echo "replica $id already runs (pid $(pid_of "$id"))"; return; fi
-    (cd "$workdir" && exec "$bin/rotorkv-server" --config "$root/config/cluster/replica-$id.toml" >>"$run/replica-$id.log" 2>&1) &
+    (cd "$workdir" && exec "$bin/rotorkv-server" --config "$configs/replica-$id.toml" >>"$run/replica-$id.log" 2>&1) &
     echo $! > "$run/replica-$id.pid"
     echo "replica $id started (pid $!, log run/replica-$id.log)"
 }

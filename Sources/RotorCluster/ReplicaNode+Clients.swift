@@ -38,7 +38,7 @@ extension ReplicaNode {
         loop.preconditionInEventLoop()
         let token = operations.newToken()
         operations.addWrite(token, PendingOperations.Write(command: command, session: session, reply: reply), deadline: deadline)
-        handle(.clientWrite(token, payload: LogCommand(command: command, session: session).encoded()))
+        queueWrite(ClientWrite(token: token, payload: LogCommand(command: command, session: session).encoded()))
     }
 
     /// ReadIndex: once a majority confirmed this replica still leads, waits

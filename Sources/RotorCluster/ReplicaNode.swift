@@ -32,6 +32,8 @@ public final class ReplicaNode: @unchecked Sendable {
     private var stopped = false
     private var diskFailed = false
     private var catchUp = CatchUpTracker()
+    /// Writes gathered during this loop tick, handed to the core together.
+    private var queuedWrites: [ClientWrite] = []
     private(set) var appliedIndex: LogIndex = 0
 
     public var replicaID: ReplicaID { settings.consensus.replicaID }
@@ -98,6 +100,19 @@ public final class ReplicaNode: @unchecked Sendable {
         perform(actions)
         peers.flush()
         afterEvent()
+    }
+
+    /// Gathers writes that arrive in one burst of loop tasks into a single
+    /// core event: one persist request and one append per follower for all.
+    func queueWrite(_ write: ClientWrite) {
+        queuedWrites.append(write)
+        if queuedWrites.count == 1 {
+            loop.execute { [unowned self] in
+                let batch = queuedWrites
+                queuedWrites = []
+                handle(.clientWrites(batch))
+            }
+        }
     }
 
     private func tick() {

@@ -1,3 +1,15 @@
+/// One client write of a batch.
+public struct ClientWrite: Sendable, Equatable {
+    public var token: ClientToken
+    /// An encoded command.
+    public var payload: [UInt8]
+
+    public init(token: ClientToken, payload: [UInt8]) {
+        self.token = token
+        self.payload = payload
+    }
+}
+
 /// Everything that can happen to a replica. The shell turns sockets, timers
 /// and disks into these and feeds them, with the time, to `Replica.handle`.
 public enum ConsensusEvent: Sendable, Equatable {
@@ -7,6 +19,9 @@ public enum ConsensusEvent: Sendable, Equatable {
     case received(ConsensusMessage, from: ReplicaID)
     /// A client write to order in the log; `payload` is an encoded command.
     case clientWrite(ClientToken, payload: [UInt8])
+    /// Many client writes at once: one persist request and one round of
+    /// appends for all of them (what a busy shell gathers in one loop tick).
+    case clientWrites([ClientWrite])
     /// A linearizable read: answered with `.readReady` once leadership is confirmed.
     case clientRead(ClientToken)
     /// The shell finished the persist request with this token (in order).

@@ -21,15 +21,22 @@ extension Replica {
         advanceCommit()
     }
 
-    mutating func onClientWrite(_ token: ClientToken, payload: [UInt8]) {
+    /// Orders client writes into the log: one persist request and one round of appends for the whole batch.
+    mutating func onClientWrites(_ writes: [ClientWrite]) {
+        guard !writes.isEmpty else { return }
         guard isLeader, hasQuorum else {
-            outbox.append(.writeRejected(token, rejection))
+            for write in writes { outbox.append(.writeRejected(write.token, rejection)) }
             return
         }
-        let entry = LogEntry(index: log.lastIndex + 1, term: term, data: payload, timestamp: now)
-        log.append(entry)
-        leadership!.pendingWrites[entry.index] = token
-        persist(metadata: false, entries: [entry])
+        var entries: [LogEntry] = []
+        entries.reserveCapacity(writes.count)
+        for write in writes {
+            let entry = LogEntry(index: log.lastIndex + 1, term: term, data: write.payload, timestamp: now)
+            log.append(entry)
+            leadership!.pendingWrites[entry.index] = write.token
+            entries.append(entry)
+        }
+        persist(metadata: false, entries: entries)
         for peer in followerIDs { replicate(to: peer) }
     }
 

@@ -63,7 +63,8 @@ public struct Replica: Sendable {
         switch event {
         case .tick: onTick()
         case .received(let message, let from): onMessage(message, from: from)
-        case .clientWrite(let token, let payload): onClientWrite(token, payload: payload)
+        case .clientWrite(let token, let payload): onClientWrites([ClientWrite(token: token, payload: payload)])
+        case .clientWrites(let writes): onClientWrites(writes)
         case .clientRead(let token): onClientRead(token)
         case .persisted(let token): onPersisted(token)
         }
