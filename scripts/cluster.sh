@@ -86,6 +86,13 @@ case "$command" in
         mkdir -p "$run"
         for id in 0 1 2; do start_one "$id" "$bin"; done
         wait_for_leader "$bin"
+        for id in 0 1 2; do
+            if ! alive "$id"; then
+                echo "replica $id exited; the end of run/replica-$id.log:" >&2
+                tail -5 "$run/replica-$id.log" >&2
+                exit 1
+            fi
+        done
         status "$bin"
         echo "try: $bin/rotorkv put hello world --server $servers"
         ;;
