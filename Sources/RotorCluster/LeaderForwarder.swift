@@ -53,7 +53,8 @@ final class LeaderForwarder: Sendable {
             case .connecting(let future):
                 return (future, false)
             default:
-                let future = ClientConnection.connect(to: endpoints[leader], on: group, timeout: .seconds(1), maxFrameBytes: maxFrameBytes)
+                let future = ClientConnection.connect(to: endpoints[leader], on: group, timeout: .seconds(1), maxFrameBytes: maxFrameBytes,
+                                                      clientToken: clientToken)
                 open[leader] = .connecting(future)
                 return (future, true)
             }

@@ -17,6 +17,10 @@ extension ReplicaNode {
     /// for its leader until `deadline` (VR: no leader serves until a majority joined its term).
     func route(deadline: Instant, _ body: @escaping (Route) -> Void) {
         loop.preconditionInEventLoop()
+        if let refusal = notServing {
+            body(.unavailable(refusal))
+            return
+        }
         if let leader = replica.knownLeader {
             body(leader == replicaID ? .local : .forward(leader))
             return
@@ -60,6 +64,10 @@ extension ReplicaNode {
         loop.preconditionInEventLoop()
         if index <= appliedIndex {
             serve(.success(()))
+            return
+        }
+        if let refusal = notServing {
+            serve(.failure(refusal))
             return
         }
         operations.whenApplied(index, deadline: deadline) { [unowned self] reached in

@@ -87,6 +87,14 @@ public final class ReplicaNode: @unchecked Sendable {
         committer.waitUntilIdle()
     }
 
+    /// Why this replica takes no more requests (stopping, or its disk failed), if so:
+    /// every request must still get an answer, or a connection could never drain.
+    var notServing: KVError? {
+        if stopped { return KVError.unavailable("replica \(replicaID) is shutting down; retry on another replica") }
+        if diskFailed { return KVError.unavailable("replica \(replicaID) cannot write to its disk; retry on another replica") }
+        return nil
+    }
+
     /// The latest published status (any thread).
     public var status: NodeStatus { published.withLockedValue { $0 } }
 

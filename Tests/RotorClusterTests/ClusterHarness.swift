@@ -22,17 +22,19 @@ protocol ClusterHarness: AnyObject, Sendable {
     func shutdown() async
     /// The cluster secret its replicas share.
     var secret: String { get }
+    /// The replicas' client token, if they require one.
+    var clientToken: String? { get }
 }
 
 extension ClusterHarness {
     /// A client of exactly one replica: no redirects elsewhere, so what it sees is that replica's doing.
     func client(of replica: Int, timeout: Duration = .seconds(5)) -> RotorKVClient {
-        RotorKVClient(configuration: ClientConfiguration(endpoints: [endpoints[replica]], defaultTimeout: timeout))
+        RotorKVClient(configuration: ClientConfiguration(endpoints: [endpoints[replica]], defaultTimeout: timeout, clientToken: clientToken))
     }
 
     /// A client of the whole cluster.
     func client(timeout: Duration = .seconds(5)) -> RotorKVClient {
-        RotorKVClient(configuration: ClientConfiguration(endpoints: endpoints, defaultTimeout: timeout))
+        RotorKVClient(configuration: ClientConfiguration(endpoints: endpoints, defaultTimeout: timeout, clientToken: clientToken))
     }
 
     /// Each replica's status, nil for one that does not answer.
@@ -96,7 +98,8 @@ func freePorts(_ count: Int) throws -> [Int] {
 }
 
 /// The TOML of replica `id` of a test cluster.
-func clusterConfiguration(id: Int, ports: [Int], dataDirectory: String, secret: String, electionTimeoutMilliseconds: Int) -> String {
+func clusterConfiguration(id: Int, ports: [Int], dataDirectory: String, secret: String, electionTimeoutMilliseconds: Int,
+                          clientToken: String? = nil) -> String {
     """
     [deployment]
     mode = "replicated"
@@ -113,6 +116,7 @@ func clusterConfiguration(id: Int, ports: [Int], dataDirectory: String, secret: 
     fsync = "never"
     [security]
     cluster_secret = "\(secret)"
+    \(clientToken.map { "client_token = \"\($0)\"" } ?? "")
     [logging]
     level = "\(ProcessInfo.processInfo.environment["ROTORKV_TEST_LOG_LEVEL"] ?? "warning")"
     """

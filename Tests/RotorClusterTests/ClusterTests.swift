@@ -1,10 +1,12 @@
 import Foundation
+import RotorClient
+import RotorModel
 import Testing
 
 /// The scenarios against three replicas in this process (real sockets).
 @Suite(.serialized) struct InProcessClusterTests {
-    func withCluster(_ body: (InProcessCluster) async throws -> Void) async throws {
-        let cluster = try await InProcessCluster()
+    func withCluster(clientToken: String? = nil, _ body: (InProcessCluster) async throws -> Void) async throws {
+        let cluster = try await InProcessCluster(clientToken: clientToken)
         do {
             try await body(cluster)
         } catch {
@@ -31,6 +33,23 @@ import Testing
 
     @Test func forgedConsensusCallsAreRefused() async throws {
         try await withCluster { try await ClusterScenarios.forgedConsensusCallsAreRefused($0) }
+    }
+
+    /// With `client_token`, clients must authenticate; a follower forwards writes to the leader with it.
+    @Test func theClientTokenGatesClientsAndForwarding() async throws {
+        try await withCluster(clientToken: "let-me-in") { cluster in
+        let leader = try await cluster.waitForLeader()
+        let follower = (leader + 1) % 3
+        let anonymous = RotorKVClient(configuration: ClientConfiguration(endpoints: [cluster.endpoints[follower]]))
+        let refused = await errorCode { () async throws(KVError) in try await anonymous.put(Bytes("k".utf8), Bytes("v".utf8)) }
+        #expect(refused == .unauthorized)
+        await anonymous.shutdown()
+        let member = RotorKVClient(configuration: ClientConfiguration(endpoints: [cluster.endpoints[follower]], clientToken: "let-me-in"))
+        let put = try await member.put(Bytes("k".utf8), Bytes("v".utf8))
+        let read = try await member.get(Bytes("k".utf8), options: ReadOptions(consistency: .linearizable))
+        #expect(read.value == Bytes("v".utf8) && read.appliedIndex >= put.index)
+        await member.shutdown()
+        }
     }
 }
 

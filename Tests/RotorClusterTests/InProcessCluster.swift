@@ -13,11 +13,13 @@ final class InProcessCluster: ClusterHarness {
     let electionTimeout: Duration
     let secret = "in-process-test-secret-0123456789"
     let canPause = false
+    let clientToken: String?
     private let configurations: [ServerConfiguration]
     private let directory: URL
     private let replicas = NIOLockedValueBox<[Int: (ClusterReplica, MultiThreadedEventLoopGroup)]>([:])
 
-    init(electionTimeoutMilliseconds: Int = 1000) async throws {
+    init(electionTimeoutMilliseconds: Int = 1000, clientToken: String? = nil) async throws {
+        self.clientToken = clientToken
         let ports = try freePorts(3)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("rotorkv-cluster-\(UUID().uuidString)")
         endpoints = ports.map { Endpoint(host: "127.0.0.1", port: $0) }
@@ -25,7 +27,7 @@ final class InProcessCluster: ClusterHarness {
         configurations = try (0..<3).map { [directory, secret] id in
             try ConfigurationLoader.parse(clusterConfiguration(
                 id: id, ports: ports, dataDirectory: directory.appendingPathComponent("replica-\(id)").path, secret: secret,
-                electionTimeoutMilliseconds: electionTimeoutMilliseconds))
+                electionTimeoutMilliseconds: electionTimeoutMilliseconds, clientToken: clientToken))
         }
         for id in 0..<3 { try await restart(id) }
     }

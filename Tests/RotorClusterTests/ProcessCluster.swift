@@ -9,6 +9,7 @@ final class ProcessCluster: ClusterHarness {
     let electionTimeout: Duration
     let secret = "process-test-secret-0123456789"
     let canPause = true
+    let clientToken: String? = nil
     let directory: URL
     private let binary: URL
     private let processes = NIOLockedValueBox<[Int: Process]>([:])
