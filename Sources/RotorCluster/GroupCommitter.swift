@@ -19,9 +19,6 @@ final class GroupCommitter {
     var onDurable: ([UInt64]) -> Void = { _ in }
     /// Called on `loop` once, when the disk fails; nothing completes after that.
     var onFailure: (any Error) -> Void = { _ in }
-    /// Batches written and requests carried, for status and benchmarks.
-    private(set) var batches = 0
-    private(set) var requests = 0
 
     init(disk: any ReplicaDisk, loop: any EventLoop) {
         self.disk = disk
@@ -39,8 +36,6 @@ final class GroupCommitter {
         let batch = waiting
         waiting = []
         writing = true
-        batches += 1
-        requests += batch.count
         let disk = self.disk
         let bound = NIOLoopBound(self, eventLoop: loop)
         let loop = self.loop
@@ -49,8 +44,7 @@ final class GroupCommitter {
                 try disk.write(batch)
                 loop.execute { bound.value.finished(batch.map(\.token)) }
             } catch {
-                let message = ErrorBox(error)
-                loop.execute { bound.value.failed(message.error) }
+                loop.execute { bound.value.failed(error) }
             }
         }
     }
@@ -72,10 +66,4 @@ final class GroupCommitter {
         waiting = []
         onFailure(error)
     }
-}
-
-/// Carries an error across threads; storage errors are plain values.
-struct ErrorBox: @unchecked Sendable {
-    let error: any Error
-    init(_ error: any Error) { self.error = error }
 }

@@ -23,8 +23,6 @@ struct InboundPeerCalls {
     private var appends: [ReplicaID: Deque<Pending>] = [:]
     private var commits: [ReplicaID: Deque<Pending>] = [:]
 
-    var count: Int { appends.values.reduce(0) { $0 + $1.count } + commits.values.reduce(0) { $0 + $1.count } }
-
     mutating func awaitAppendAnswer(from peer: ReplicaID, prevIndex: LogIndex, deadline: Instant, reply: @escaping Reply) {
         appends[peer, default: []].append(Pending(key: prevIndex, deadline: deadline, reply: reply))
     }

@@ -11,8 +11,4 @@ public struct NodeStatus: Sendable, Equatable {
     public var lastIndex: LogIndex = 0
     public var commitIndex: LogIndex = 0
     public var appliedIndex: LogIndex = 0
-    /// Peers with a live outbound connection.
-    public var connectedPeers: Set<ReplicaID> = []
-    /// The disk failed: the replica no longer takes part.
-    public var diskFailed = false
 }

@@ -45,7 +45,6 @@ final class PeerLink {
     private var needsFlush = false
     private var failures = 0
     private var lastHeard: Instant = 0
-    private(set) var dropped = 0
     private var random = SystemRandomNumberGenerator()
 
     init(peer: ReplicaID, endpoint: Endpoint, loop: any EventLoop, settings: PeerLinkSettings, authenticator: ClusterAuthenticator,
@@ -69,10 +68,7 @@ final class PeerLink {
     // MARK: Sending
 
     func send(_ call: PeerCall, now: Instant) {
-        if queue.count >= settings.maxQueued {
-            queue.removeFirst()
-            dropped += 1
-        }
+        if queue.count >= settings.maxQueued { queue.removeFirst() }
         queue.append((call, now + settings.callTimeout))
         writeQueued(now: now)
         if case .idle(let retryAt) = state, retryAt <= now { connect(now: now) }

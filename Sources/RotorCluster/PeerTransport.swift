@@ -39,9 +39,6 @@ final class PeerTransport {
         for link in links.values { link.close() }
     }
 
-    /// Which peers have a live connection now.
-    var connected: [ReplicaID: Bool] { links.mapValues(\.isConnected) }
-
     static func call(for message: ConsensusMessage) -> PeerCall? {
         switch message {
         case .appendEntries(let m): .appendEntry(m)

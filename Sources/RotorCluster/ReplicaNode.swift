@@ -133,7 +133,6 @@ public final class ReplicaNode: @unchecked Sendable {
         peers.tick(now: now)
         peers.flush()
         expireOperations(now: now)
-        publish()
     }
 
     private func afterEvent() {
@@ -145,8 +144,7 @@ public final class ReplicaNode: @unchecked Sendable {
 
     private func publish() {
         let status = NodeStatus(replicaID: replicaID, term: replica.term, role: replica.role, leaderID: replica.knownLeader,
-                                lastIndex: replica.lastIndex, commitIndex: replica.commitIndex, appliedIndex: appliedIndex,
-                                connectedPeers: Set(peers.connected.filter(\.value).keys), diskFailed: diskFailed)
+                                lastIndex: replica.lastIndex, commitIndex: replica.commitIndex, appliedIndex: appliedIndex)
         published.withLockedValue { $0 = status }
     }
 
@@ -227,7 +225,6 @@ public final class ReplicaNode: @unchecked Sendable {
         diskFailed = true
         logger.critical("the disk failed: \(error). This replica stops acknowledging writes and votes; the others carry on without it. Fix the disk (is it full?) and restart the replica.")
         failEverything(KVError.internalError("replica \(replicaID) cannot write to its disk: \(error)"))
-        publish()
     }
 
     static let outcomeUnknown = KVError.unavailable(

@@ -121,13 +121,12 @@ public final class RoutingManager: RequestHandler, PeerCallHandler {
     func status() -> ReplicaStatus {
         let status = node.status
         let keys = node.machine.withLockedValue { $0.keyCount }
-        let uptime = ContinuousClock.now - started
         return ReplicaStatus(
             replicaID: Int32(status.replicaID), role: Self.role(status), term: status.term,
             leaderID: status.leaderID.map(Int32.init), lastIndex: status.lastIndex, commitIndex: status.commitIndex,
             appliedIndex: status.appliedIndex, replicaCount: Int32(node.settings.endpoints.count),
             endpoints: node.settings.endpoints.map(\.description), keyCount: Int64(keys),
-            uptimeMilliseconds: uptime.components.seconds * 1000 + uptime.components.attoseconds / 1_000_000_000_000_000,
+            uptimeMilliseconds: millisecondsSince(started),
             version: rotorKVVersion)
     }
 

@@ -57,11 +57,10 @@ public final class StandaloneService: RequestHandler {
 
     private func status() -> ReplicaStatus {
         let (applied, keys) = state.withLockedValue { ($0.appliedIndex, $0.keyCount) }
-        let uptime = ContinuousClock.now - started
         return ReplicaStatus(
             replicaID: 0, role: .standalone, term: 0, leaderID: 0, lastIndex: applied, commitIndex: applied,
             appliedIndex: applied, replicaCount: 1, endpoints: [endpoint], keyCount: Int64(keys),
-            uptimeMilliseconds: uptime.components.seconds * 1000 + uptime.components.attoseconds / 1_000_000_000_000_000,
+            uptimeMilliseconds: millisecondsSince(started),
             version: rotorKVVersion)
     }
 }

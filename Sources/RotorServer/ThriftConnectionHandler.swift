@@ -145,14 +145,18 @@ final class ThriftConnectionHandler: ChannelDuplexHandler {
             answer(ticket: ticket) { codec, buffer in codec.encodeReply(.failure(error), method: method, seqid: seqid, into: &buffer) }
             return
         }
-        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         service.handle(request) { outcome in
-            let eventLoop = loopBound.eventLoop
-            if eventLoop.inEventLoop {
-                loopBound.value.complete(ticket: ticket, outcome, method: method, seqid: seqid)
-            } else {
-                eventLoop.execute { loopBound.value.complete(ticket: ticket, outcome, method: method, seqid: seqid) }
-            }
+            Self.onLoop(handler) { $0.complete(ticket: ticket, outcome, method: method, seqid: seqid) }
+        }
+    }
+
+    /// Handlers may reply from any thread: run `body` on this connection's loop, at once if already there.
+    private static func onLoop(_ handler: NIOLoopBound<ThriftConnectionHandler>, _ body: @escaping @Sendable (ThriftConnectionHandler) -> Void) {
+        if handler.eventLoop.inEventLoop {
+            body(handler.value)
+        } else {
+            handler.eventLoop.execute { body(handler.value) }
         }
     }
 
@@ -171,14 +175,9 @@ final class ThriftConnectionHandler: ChannelDuplexHandler {
             }
             return
         }
-        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         peerHandler.handle(call) { outcome in
-            let eventLoop = loopBound.eventLoop
-            if eventLoop.inEventLoop {
-                loopBound.value.complete(ticket: ticket, outcome, method: method, seqid: seqid)
-            } else {
-                eventLoop.execute { loopBound.value.complete(ticket: ticket, outcome, method: method, seqid: seqid) }
-            }
+            Self.onLoop(handler) { $0.complete(ticket: ticket, outcome, method: method, seqid: seqid) }
         }
     }
 

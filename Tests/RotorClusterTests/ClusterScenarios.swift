@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import RotorClient
 import RotorConsensus
 import RotorModel
+import RotorTestSupport
 import RotorWire
 import Testing
 
@@ -182,15 +183,5 @@ final class WriteLoad: Sendable {
         for task in tasks { task.cancel() }
         for task in tasks { await task.value }
         return acknowledged.withLockedValue { $0 }
-    }
-}
-
-/// The error code a call fails with, or nil if it succeeds.
-func errorCode<T>(_ body: () async throws(KVError) -> T) async -> ErrorCode? {
-    do {
-        _ = try await body()
-        return nil
-    } catch {
-        return error.code
     }
 }

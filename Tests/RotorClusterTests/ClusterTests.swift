@@ -1,6 +1,7 @@
 import Foundation
 import RotorClient
 import RotorModel
+import RotorTestSupport
 import Testing
 
 /// The scenarios against three replicas in this process (real sockets).

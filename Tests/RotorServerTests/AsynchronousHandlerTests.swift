@@ -3,6 +3,7 @@ import NIOCore
 import RotorClient
 import RotorModel
 import RotorServer
+import RotorTestSupport
 import RotorWire
 import Testing
 

@@ -3,6 +3,7 @@ import NIOPosix
 import RotorClient
 import RotorModel
 import RotorServer
+import RotorTestSupport
 import Testing
 
 /// Answers every write with NOT_LEADER naming another replica, as a follower would.

@@ -3,6 +3,7 @@ import RotorClient
 import RotorConsensus
 import RotorModel
 import RotorServer
+import RotorTestSupport
 import RotorWire
 import Testing
 

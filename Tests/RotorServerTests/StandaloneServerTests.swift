@@ -1,6 +1,7 @@
 import RotorClient
 import RotorModel
 import RotorServer
+import RotorTestSupport
 import Testing
 
 /// A standalone replica, driven through the real client over loopback TCP.

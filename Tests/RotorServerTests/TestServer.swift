@@ -65,13 +65,3 @@ func withClient<T>(_ server: TestServer, timeout: Duration = .seconds(5), token:
         throw error
     }
 }
-
-/// The error code a call fails with, or nil if it succeeds.
-func errorCode<T>(_ body: () async throws(KVError) -> T) async -> ErrorCode? {
-    do {
-        _ = try await body()
-        return nil
-    } catch {
-        return error.code
-    }
-}
