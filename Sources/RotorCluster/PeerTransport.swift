@@ -47,6 +47,7 @@ final class PeerTransport {
         case .doViewChange(let m): .doViewChange(m)
         case .logRequest(let m): .requestLog(m)
         case .appendResponse, .commitAck: nil
+        case .installSnapshot, .snapshotAck, .recoveryRequest, .recoveryResponse: nil
         }
     }
 }

@@ -158,6 +158,7 @@ public final class ReplicaNode: @unchecked Sendable {
             case .send(let message, let peer): send(message, to: peer)
             case .persist(let request): committer.submit(request)
             case .apply(let entry, let client): applies.append((entry, client))
+            case .restore: break
             case .writeRejected(let token, let why): operations.takeWrite(token)?.reply(.failure(error(for: why)))
             case .writeOutcomeUnknown(let token): operations.takeWrite(token)?.reply(.failure(Self.outcomeUnknown))
             case .readReady(let token, let index): readsReady.append((token, index))
@@ -251,6 +252,8 @@ public final class ReplicaNode: @unchecked Sendable {
             logger.info("following replica \(replica.termLeader) in term \(term)")
         case .electing:
             logger.notice("term change to \(term) under way: replica \(replica.termLeader) is expected to lead once a majority joins")
+        case .recovering:
+            logger.notice("recovering in term \(term): this replica's disk came up empty, so it rebuilds from the others and counts toward no quorum until it has caught up")
         }
     }
 

@@ -7,6 +7,9 @@ public enum ConsensusAction: Sendable, Equatable {
     /// order, exactly once per incarnation). `client` is set on the leader
     /// that accepted the write: answer that client with the result.
     case apply(LogEntry, client: ClientToken?)
+    /// Replace the state machine with this snapshot's state (one received by
+    /// state transfer); the next `.apply` is for `snapshot.index + 1`.
+    case restore(Snapshot)
     /// The write was not accepted into the log: it certainly did not apply.
     case writeRejected(ClientToken, Rejection)
     /// The replica stopped leading before the write committed: it may or may
@@ -35,4 +38,6 @@ public enum ConsensusRole: Sendable, Hashable {
     case leader
     case follower
     case electing
+    /// Rebuilding a lost data directory from the others (VR's recovery).
+    case recovering
 }

@@ -15,13 +15,16 @@ public struct ConsensusConfiguration: Sendable, Equatable {
     /// At most about this many bytes of entries in one message (`appendEntries`, `doViewChange`):
     /// messages must fit the transport's frame limit.
     public var maxBytesPerMessage: Int
+    /// Log entries kept behind a new snapshot, so that a follower slightly
+    /// behind catches up from the log rather than by a snapshot transfer.
+    public var retainedEntries: Int
     /// Test-only: break a safety rule on purpose, to prove the simulator catches it.
     public var unsafeFault: UnsafeFault?
 
     public init(replicaCount: Int, replicaID: ReplicaID, electionTimeout: Instant = 1_000_000_000,
                 heartbeatInterval: Instant = 100_000_000, retransmitTimeout: Instant? = nil,
                 maxEntriesPerAppend: Int = 64, maxAppendsInFlight: Int = 8, maxBytesPerMessage: Int = 1 << 20,
-                unsafeFault: UnsafeFault? = nil) {
+                retainedEntries: Int = 0, unsafeFault: UnsafeFault? = nil) {
         precondition(replicaCount >= 1 && replicaCount % 2 == 1, "the cluster size must be odd and at least 1")
         precondition((0..<replicaCount).contains(replicaID), "replicaID \(replicaID) outside 0..<\(replicaCount)")
         precondition(heartbeatInterval > 0 && electionTimeout > heartbeatInterval, "the election timeout must exceed the heartbeat interval")
@@ -34,6 +37,7 @@ public struct ConsensusConfiguration: Sendable, Equatable {
         self.maxEntriesPerAppend = maxEntriesPerAppend
         self.maxAppendsInFlight = maxAppendsInFlight
         self.maxBytesPerMessage = maxBytesPerMessage
+        self.retainedEntries = max(0, retainedEntries)
         self.unsafeFault = unsafeFault
     }
 

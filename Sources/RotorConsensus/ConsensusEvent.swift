@@ -26,4 +26,7 @@ public enum ConsensusEvent: Sendable, Equatable {
     case clientRead(ClientToken)
     /// The shell finished the persist request with this token (in order).
     case persisted(token: UInt64)
+    /// The shell serialized its state machine as of an applied index: the
+    /// core stores it (a persist request) and compacts the log it covers.
+    case snapshotTaken(Snapshot)
 }

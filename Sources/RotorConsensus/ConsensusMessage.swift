@@ -9,6 +9,10 @@ public enum ConsensusMessage: Sendable, Equatable {
     case startViewChange(StartViewChange)
     case doViewChange(DoViewChange)
     case logRequest(LogRequest)
+    case installSnapshot(InstallSnapshot)
+    case snapshotAck(SnapshotAck)
+    case recoveryRequest(RecoveryRequest)
+    case recoveryResponse(RecoveryResponse)
 
     public var term: Term {
         switch self {
@@ -19,6 +23,10 @@ public enum ConsensusMessage: Sendable, Equatable {
         case .startViewChange(let m): m.term
         case .doViewChange(let m): m.term
         case .logRequest(let m): m.term
+        case .installSnapshot(let m): m.term
+        case .snapshotAck(let m): m.term
+        case .recoveryRequest(let m): m.term
+        case .recoveryResponse(let m): m.term
         }
     }
 }
@@ -130,9 +138,14 @@ public struct DoViewChange: Sendable, Equatable {
     /// The sender's entries from `entriesFrom` through `lastIndex`.
     public var entriesFrom: LogIndex
     public var entries: [LogEntry]
+    /// Where the sender's log starts: entries up to `baseIndex` are compacted
+    /// into its snapshot, and `baseTerm` is the term at `baseIndex`. A new
+    /// leader can fetch only entries after it.
+    public var baseIndex: LogIndex
+    public var baseTerm: Term
 
     public init(term: Term, from: ReplicaID, lastNormalTerm: Term, lastIndex: LogIndex, commitIndex: LogIndex,
-                entriesFrom: LogIndex, entries: [LogEntry]) {
+                entriesFrom: LogIndex, entries: [LogEntry], baseIndex: LogIndex = 0, baseTerm: Term = 0) {
         self.term = term
         self.from = from
         self.lastNormalTerm = lastNormalTerm
@@ -140,6 +153,8 @@ public struct DoViewChange: Sendable, Equatable {
         self.commitIndex = commitIndex
         self.entriesFrom = entriesFrom
         self.entries = entries
+        self.baseIndex = baseIndex
+        self.baseTerm = baseTerm
     }
 }
 
@@ -154,5 +169,101 @@ public struct LogRequest: Sendable, Equatable {
         self.term = term
         self.from = from
         self.fromIndex = fromIndex
+    }
+}
+
+/// Leader → follower: one chunk of the leader's snapshot, for a follower that
+/// needs entries the leader has compacted away (state transfer). Chunks go
+/// one at a time, each answered by a `SnapshotAck`. IDL `installSnapshot`.
+public struct InstallSnapshot: Sendable, Equatable {
+    public var term: Term
+    public var leaderID: ReplicaID
+    /// The snapshot's last index and its term: together they name the snapshot.
+    public var snapshotIndex: LogIndex
+    public var snapshotTerm: Term
+    public var totalBytes: Int
+    /// Where `data` starts in the snapshot.
+    public var offset: Int
+    public var data: [UInt8]
+    public var leaderCommit: LogIndex
+    /// As in `AppendEntries`: the opening of the leader's term.
+    public var termStartIndex: LogIndex
+
+    public init(term: Term, leaderID: ReplicaID, snapshotIndex: LogIndex, snapshotTerm: Term, totalBytes: Int, offset: Int,
+                data: [UInt8], leaderCommit: LogIndex, termStartIndex: LogIndex) {
+        self.term = term
+        self.leaderID = leaderID
+        self.snapshotIndex = snapshotIndex
+        self.snapshotTerm = snapshotTerm
+        self.totalBytes = totalBytes
+        self.offset = offset
+        self.data = data
+        self.leaderCommit = leaderCommit
+        self.termStartIndex = termStartIndex
+    }
+}
+
+/// Follower → leader: how much of the snapshot it holds. IDL `snapshotAck`.
+public struct SnapshotAck: Sendable, Equatable {
+    public var term: Term
+    public var from: ReplicaID
+    public var snapshotIndex: LogIndex
+    /// The next offset the follower wants (0 restarts the transfer).
+    public var nextOffset: Int
+    /// The snapshot is installed and durable: the follower's log now matches
+    /// the leader's through `snapshotIndex`.
+    public var installed: Bool
+
+    public init(term: Term, from: ReplicaID, snapshotIndex: LogIndex, nextOffset: Int, installed: Bool) {
+        self.term = term
+        self.from = from
+        self.snapshotIndex = snapshotIndex
+        self.nextOffset = nextOffset
+        self.installed = installed
+    }
+}
+
+/// A replica that started with an empty data directory asks its peers what
+/// they know (VR's RECOVERY). It may be new, or it may have lost state it had
+/// promised; the answers tell which. IDL `recover`.
+public struct RecoveryRequest: Sendable, Equatable {
+    /// Always 0: the sender knows no term.
+    public var term: Term
+    public var from: ReplicaID
+    /// Picked by the shell at start, so that answers to an earlier incarnation are not counted.
+    public var nonce: UInt64
+
+    public init(term: Term = 0, from: ReplicaID, nonce: UInt64) {
+        self.term = term
+        self.from = from
+        self.nonce = nonce
+    }
+}
+
+/// What a replica tells a recovering peer (VR's RECOVERYRESPONSE). IDL `recoveryResponse`.
+public struct RecoveryResponse: Sendable, Equatable {
+    public enum Standing: Int, Sendable, Hashable {
+        /// Empty disk, waiting for answers itself.
+        case fresh = 0
+        /// Rebuilding a lost data directory: knows nothing reliable.
+        case recovering = 1
+        /// Holds durable state of the cluster.
+        case member = 2
+    }
+
+    public var term: Term
+    public var from: ReplicaID
+    public var nonce: UInt64
+    public var standing: Standing
+    /// Set by the leader of `term` when it serves: its last log index, which
+    /// bounds everything the recovering replica could have acknowledged before it lost its disk.
+    public var leaderLastIndex: LogIndex?
+
+    public init(term: Term, from: ReplicaID, nonce: UInt64, standing: Standing, leaderLastIndex: LogIndex?) {
+        self.term = term
+        self.from = from
+        self.nonce = nonce
+        self.standing = standing
+        self.leaderLastIndex = leaderLastIndex
     }
 }

@@ -12,6 +12,16 @@ struct LeaderState: Sendable {
         var probing = false
         /// When an answer in this term last came from the follower (check-quorum).
         var lastHeard: Instant
+        /// A snapshot being sent because the follower needs compacted entries.
+        var transfer: SnapshotTransfer?
+    }
+
+    /// One snapshot going to one follower, one chunk at a time.
+    struct SnapshotTransfer: Sendable {
+        var snapshotIndex: LogIndex
+        var nextOffset: Int = 0
+        /// When the chunk at `nextOffset` left, while it is unanswered.
+        var sentAt: Instant?
     }
 
     var followers: [ReplicaID: Follower]

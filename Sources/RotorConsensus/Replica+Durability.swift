@@ -2,11 +2,12 @@ extension Replica {
     /// Emits a persist request for the current metadata and/or log change.
     /// `truncatedAfter` must already be applied to the in-memory log.
     @discardableResult
-    mutating func persist(metadata: Bool, truncatedAfter: LogIndex? = nil, entries: [LogEntry] = []) -> UInt64 {
+    mutating func persist(metadata: Bool, truncatedAfter: LogIndex? = nil, snapshot: Snapshot? = nil, compactThrough: LogIndex? = nil,
+                          entries: [LogEntry] = []) -> UInt64 {
         if let truncatedAfter { durability.truncated(to: truncatedAfter) }
         let token = durability.issue(lengthAfter: log.lastIndex)
-        outbox.append(.persist(PersistRequest(token: token, metadata: metadata ? self.metadata : nil,
-                                              truncateAfter: truncatedAfter, entries: entries)))
+        outbox.append(.persist(PersistRequest(token: token, metadata: metadata ? self.metadata : nil, truncateAfter: truncatedAfter,
+                                              snapshot: snapshot, compactThrough: compactThrough, entries: entries)))
         return token
     }
 
@@ -39,5 +40,8 @@ extension Replica {
         precondition(lastNormalTerm <= term, "last normal term \(lastNormalTerm) ahead of term \(term)")
         precondition(durability.durableLength <= log.lastIndex, "durable length beyond the log")
         precondition(leadership == nil || isLeader, "leader state kept by a replica that does not lead")
+        precondition(log.baseIndex <= appliedThrough, "compacted entries \(log.baseIndex) that were never applied (\(appliedThrough))")
+        precondition(log.baseIndex == 0 || snapshot != nil, "a compacted log without a snapshot")
+        precondition(recovery == nil || leadership == nil, "a recovering replica leads")
     }
 }

@@ -4,7 +4,8 @@ extension Replica {
     /// Not leading: give up on a silent leader or a stalled term change, and
     /// keep resending what the term change needs (messages may be lost).
     mutating func electionTick() {
-        if now >= election.deadline {
+        // A recovering replica proposes nothing: it counts toward no quorum.
+        if now >= election.deadline && recovery == nil {
             proposeNextTerm()
         }
         if now >= election.nextResendAt {
@@ -27,7 +28,7 @@ extension Replica {
         if let proposal = election.proposal {
             broadcast(.startViewChange(StartViewChange(term: term, from: replicaID, proposedTerm: proposal)))
         }
-        guard status == .viewChange else { return }
+        guard status == .viewChange, recovery == nil else { return }
         if termLeader != replicaID {
             sendDurably(.doViewChange(doViewChange(entriesFrom: commitIndex + 1)), to: termLeader)
         } else if let request = election.logRequest {
@@ -77,6 +78,8 @@ extension Replica {
         verifiedMatch = 0
         persist(metadata: true)
         outbox.append(.roleChanged(term: term, role: role))
+        // A recovering replica joins terms but does not vote in them.
+        guard recovery == nil else { return }
         let report = doViewChange(entriesFrom: commitIndex + 1)
         if termLeader == replicaID {
             election.doViewChanges[replicaID] = report
@@ -104,11 +107,11 @@ extension Replica {
     /// Our report for the new leader, carrying one bounded chunk of our log
     /// from `entriesFrom`; the leader fetches further chunks with `LogRequest`.
     func doViewChange(entriesFrom: LogIndex) -> DoViewChange {
-        let from = max(1, entriesFrom)
+        let from = max(log.baseIndex + 1, entriesFrom)
         let chunk = log.batch(from: from, through: log.lastIndex, maxEntries: configuration.maxEntriesPerAppend,
                               maxBytes: configuration.maxBytesPerMessage)
         return DoViewChange(term: term, from: replicaID, lastNormalTerm: lastNormalTerm, lastIndex: log.lastIndex,
-                            commitIndex: commitIndex, entriesFrom: from, entries: chunk)
+                            commitIndex: commitIndex, entriesFrom: from, entries: chunk, baseIndex: log.baseIndex, baseTerm: log.baseTerm)
     }
 
     // MARK: Starting a term (the new leader)
@@ -121,13 +124,13 @@ extension Replica {
     }
 
     mutating func onLogRequest(_ message: LogRequest, from: ReplicaID) {
-        guard message.term == term, status == .viewChange, from == termLeader else { return }
+        guard message.term == term, status == .viewChange, from == termLeader, recovery == nil else { return }
         sendDurably(.doViewChange(doViewChange(entriesFrom: message.fromIndex)), to: from)
     }
 
     /// With a majority's reports in hand, adopt the most up-to-date log and lead.
     mutating func tryStartView() {
-        guard status == .viewChange, termLeader == replicaID, term != retiredTerm,
+        guard status == .viewChange, termLeader == replicaID, term != retiredTerm, recovery == nil,
               election.doViewChanges.count >= configuration.majority else { return }
         var best = election.doViewChanges.values.max(by: { Self.lessUpToDate($0, $1, preferring: replicaID) })!
         if configuration.unsafeFault == .ignoreMajorityLogs { best = election.doViewChanges[replicaID]! }
@@ -138,7 +141,14 @@ extension Replica {
         }
         // Everything through our commit index is committed, hence identical in
         // the best log: fetch the rest of it, one bounded chunk at a time.
-        let needFrom = commitIndex + 1
+        var needFrom = commitIndex + 1
+        if best.baseIndex >= needFrom {
+            // The best replica compacted entries we lack. If we hold its base
+            // entry, log matching says we hold everything before it too;
+            // otherwise we cannot start this term, and the next term's leader will.
+            guard log.matches(index: best.baseIndex, term: best.baseTerm) else { return }
+            needFrom = best.baseIndex + 1
+        }
         if !(election.fetch?.continues(best, from: needFrom) ?? false) {
             election.fetch = LogFetch(replica: best.from, first: needFrom, lastIndex: best.lastIndex)
             election.fetch!.absorb(best)

@@ -1,6 +1,6 @@
 extension Replica {
     /// The leader of our term is alive: stop any proposal of ours.
-    private mutating func heardFromLeader() {
+    mutating func heardFromLeader() {
         election.deadline = now + configuration.electionTimeout
         election.proposal = nil
     }
@@ -39,6 +39,7 @@ extension Replica {
         } else {
             sendDurably(ack, to: from)
         }
+        finishRecoveryIfCaughtUp()
     }
 
     /// Our log lacks (prevIndex, prevTerm): tell the leader where to back up to.

@@ -8,9 +8,13 @@ extension Replica {
             broadcast(.commitNotification(CommitNotification(term: term, leaderID: replicaID, commitIndex: commitIndex, round: leadership.round)))
             startReadRoundIfNeeded(usingRound: leadership.round)
         }
-        for peer in followerIDs where retransmitDue(peer) {
-            rewind(peer)
-            replicate(to: peer)
+        for peer in followerIDs {
+            if snapshotChunkOverdue(peer) {
+                resendSnapshotChunk(to: peer)
+            } else if retransmitDue(peer) {
+                rewind(peer)
+                replicate(to: peer)
+            }
         }
     }
 
@@ -62,6 +66,11 @@ extension Replica {
     /// Fills the follower's window with batches of entries it has not been sent.
     mutating func replicate(to peer: ReplicaID) {
         guard var leadership, leadership.ready, var follower = leadership.followers[peer] else { return }
+        if follower.nextIndex <= log.baseIndex {
+            sendSnapshotChunk(to: peer)
+            return
+        }
+        follower.transfer = nil
         let window = follower.probing ? 1 : configuration.maxAppendsInFlight
         while follower.inFlight.count < window && follower.nextIndex <= log.lastIndex {
             let entries = log.batch(from: follower.nextIndex, through: log.lastIndex, maxEntries: configuration.maxEntriesPerAppend,
@@ -118,7 +127,8 @@ extension Replica {
     }
 
     mutating func onCommitAck(_ message: CommitAck, from: ReplicaID) {
-        guard message.term == term, isLeader, var follower = leadership?.followers[from] else { return }
+        // Round 0 is a replica that knows no term yet (recovering): it confirms nothing.
+        guard message.term == term, message.round > 0, isLeader, var follower = leadership?.followers[from] else { return }
         follower.lastHeard = now
         leadership?.followers[from] = follower
         acknowledgeReadRound(message.round, from: from)

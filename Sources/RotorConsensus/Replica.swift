@@ -31,20 +31,43 @@ public struct Replica: Sendable {
     var now: Instant
     /// A term this replica led before a crash: it must never start it again.
     let retiredTerm: Term?
+    /// The latest snapshot (taken here or received), sent to followers that need compacted entries.
+    var snapshot: Snapshot?
+    /// A snapshot arriving from the leader, chunk by chunk.
+    var incomingSnapshot: IncomingSnapshot?
+    /// Set while the replica finds out whether its empty disk is new or lost, and then catches up.
+    var recovery: Recovery?
 
     /// Starts a replica from what it had persisted (`.initial` for a new cluster).
     ///
     /// A replica that led its term before a crash does not lead it again: it
     /// may have sent entries it never made durable, and reusing their indexes
     /// in the same term would break log matching. It waits for the next term.
-    public init(configuration: ConsensusConfiguration, durable: DurableState, now: Instant) {
+    ///
+    /// With `recoveryNonce`, an empty disk is not trusted to mean a new
+    /// cluster: the data directory may have been lost (VR's recovery rule).
+    /// The replica asks its peers first, and if the cluster exists it rebuilds
+    /// from them without counting toward any quorum until it has caught up.
+    /// The shell picks the nonce at random at every start.
+    public init(configuration: ConsensusConfiguration, durable: DurableState, now: Instant, recoveryNonce: UInt64? = nil) {
         self.configuration = configuration
         self.term = durable.term
         self.lastNormalTerm = durable.lastNormalTerm
-        self.log = ReplicatedLog(durable.log)
-        self.durability = Durability(durableLength: LogIndex(durable.log.count))
+        self.log = ReplicatedLog(restoring: durable)
+        self.snapshot = durable.snapshot
+        self.commitIndex = durable.snapshot?.index ?? 0
+        self.appliedThrough = commitIndex
+        self.durability = Durability(durableLength: log.lastIndex)
         self.now = now
         self.election = ElectionState(deadline: now + configuration.electionTimeout, nextResendAt: now + configuration.heartbeatInterval)
+        precondition(!durable.recovering || recoveryNonce != nil, "a replica that was recovering restarts only with a recovery nonce")
+        let mustAsk = configuration.replicaCount > 1 && (durable.recovering || (durable == .initial && recoveryNonce != nil))
+        if mustAsk, let recoveryNonce {
+            self.recovery = Recovery(nonce: recoveryNonce, diskWasEmpty: durable == .initial, now: now)
+            self.retiredTerm = nil
+            self.status = .viewChange
+            return
+        }
         let newCluster = durable == .initial
         // It sent entries only after its start was durable, so a durable start is what matters.
         let ledBefore = !newCluster && consensusLeader(of: durable.term, configuration) == configuration.replicaID
@@ -67,6 +90,7 @@ public struct Replica: Sendable {
         case .clientWrites(let writes): onClientWrites(writes)
         case .clientRead(let token): onClientRead(token)
         case .persisted(let token): onPersisted(token)
+        case .snapshotTaken(let snapshot): onSnapshotTaken(snapshot)
         }
         checkInvariants()
         defer { outbox.removeAll(keepingCapacity: true) }
@@ -82,19 +106,27 @@ public struct Replica: Sendable {
     public var isLeader: Bool { status == .normal && termLeader == replicaID }
 
     public var role: ConsensusRole {
+        if recovery != nil { return .recovering }
         if status == .viewChange { return .electing }
         return termLeader == replicaID ? .leader : .follower
     }
 
     /// The leader clients should use, when one is serving.
-    public var knownLeader: ReplicaID? { status == .normal ? termLeader : nil }
+    public var knownLeader: ReplicaID? { status == .normal && !isDiscovering ? termLeader : nil }
 
-    /// A copy of the log, for tests and invariant checks.
+    /// A copy of the log after the snapshot, for tests and invariant checks.
     public var logEntries: [LogEntry] { log.entries }
+    /// Entries up to this index are compacted into `latestSnapshot`.
+    public var logBaseIndex: LogIndex { log.baseIndex }
+    public var latestSnapshot: Snapshot? { snapshot }
+    /// Whether this replica is rebuilding a lost data directory (and counts toward no quorum).
+    public var isRecovering: Bool { recovery != nil }
 
     // MARK: Dispatch
 
     private mutating func onTick() {
+        if recovery != nil { recoveryTick() }
+        if isDiscovering { return }
         if isLeader {
             leaderTick()
         } else {
@@ -104,6 +136,15 @@ public struct Replica: Sendable {
 
     private mutating func onMessage(_ message: ConsensusMessage, from: ReplicaID) {
         guard from != replicaID, (0..<configuration.replicaCount).contains(from) else { return }
+        switch message {
+        case .recoveryRequest(let m): onRecoveryRequest(m, from: from); return
+        case .recoveryResponse(let m): onRecoveryResponse(m, from: from); return
+        default: break
+        }
+        if isDiscovering {
+            answerWhileDiscovering(message, from: from)
+            return
+        }
         if message.term > term {
             join(message.term)
         }
@@ -115,6 +156,9 @@ public struct Replica: Sendable {
         case .startViewChange(let m): onStartViewChange(m, from: from)
         case .doViewChange(let m): onDoViewChange(m, from: from)
         case .logRequest(let m): onLogRequest(m, from: from)
+        case .installSnapshot(let m): onInstallSnapshot(m, from: from)
+        case .snapshotAck(let m): onSnapshotAck(m, from: from)
+        case .recoveryRequest, .recoveryResponse: break
         }
     }
 
@@ -133,7 +177,9 @@ public struct Replica: Sendable {
         if durability.sendWhenDurable(message, to: to) { send(message, to: to) }
     }
 
-    var metadata: DurableMetadata { DurableMetadata(term: term, status: status, lastNormalTerm: lastNormalTerm) }
+    var metadata: DurableMetadata {
+        DurableMetadata(term: term, status: status, lastNormalTerm: lastNormalTerm, recovering: recovery != nil)
+    }
 }
 
 @inlinable

@@ -17,6 +17,8 @@ extension Simulation {
             scheduler.schedule(.diskCompleted(replica: replica, incarnation: replicas[replica].incarnation), at: completesAt)
         case .apply(let entry, let client):
             apply(entry, at: replica, answering: client)
+        case .restore(let snapshot):
+            restore(snapshot, at: replica)
         case .writeRejected(let token, let rejection), .readRejected(let token, let rejection):
             answer(token, at: replica, .rejected(rejection))
         case .writeOutcomeUnknown(let token):
@@ -43,6 +45,16 @@ extension Simulation {
         case .applied(let result): answer(token, at: replica, .ok(Self.output(result), index: entry.index))
         case .duplicate(let result, let original): answer(token, at: replica, .ok(Self.output(result), index: original))
         case .stale: monitor.violate("sessions: a simulated client's request was stale at index \(entry.index)", now)
+        }
+    }
+
+    /// State transfer: the replica's state machine becomes the snapshot's.
+    private func restore(_ snapshot: Snapshot, at replica: Int) {
+        do {
+            replicas[replica].machine = try KvStateMachine.restore(snapshot.data)
+            note("replica \(replica) installed a snapshot through \(snapshot.index)")
+        } catch {
+            monitor.violate("state transfer: replica \(replica) got a snapshot it cannot restore: \(error)", now)
         }
     }
 

@@ -136,7 +136,7 @@ import Testing
         #expect(actions == [.writeRejected(ClientToken(7), .noQuorum(leader: 0))])
         #expect(leader.handle(.clientRead(ClientToken(8)), now: late) == [.readRejected(ClientToken(8), .noQuorum(leader: 0))])
         // One follower answering restores the quorum.
-        _ = leader.handle(.received(.commitAck(CommitAck(term: 0, from: 1, round: 0, matchIndex: 0)), from: 1), now: late)
+        _ = leader.handle(.received(.commitAck(CommitAck(term: 0, from: 1, round: 1, matchIndex: 0)), from: 1), now: late)
         #expect(leader.hasQuorum)
     }
 
