@@ -18,13 +18,15 @@ public struct ConsensusConfiguration: Sendable, Equatable {
     /// Log entries kept behind a new snapshot, so that a follower slightly
     /// behind catches up from the log rather than by a snapshot transfer.
     public var retainedEntries: Int
+    /// Snapshot bytes per `InstallSnapshot` chunk (at most `maxBytesPerMessage`).
+    public var snapshotChunkBytes: Int
     /// Test-only: break a safety rule on purpose, to prove the simulator catches it.
     public var unsafeFault: UnsafeFault?
 
     public init(replicaCount: Int, replicaID: ReplicaID, electionTimeout: Instant = 1_000_000_000,
                 heartbeatInterval: Instant = 100_000_000, retransmitTimeout: Instant? = nil,
                 maxEntriesPerAppend: Int = 64, maxAppendsInFlight: Int = 8, maxBytesPerMessage: Int = 1 << 20,
-                retainedEntries: Int = 0, unsafeFault: UnsafeFault? = nil) {
+                retainedEntries: Int = 0, snapshotChunkBytes: Int? = nil, unsafeFault: UnsafeFault? = nil) {
         precondition(replicaCount >= 1 && replicaCount % 2 == 1, "the cluster size must be odd and at least 1")
         precondition((0..<replicaCount).contains(replicaID), "replicaID \(replicaID) outside 0..<\(replicaCount)")
         precondition(heartbeatInterval > 0 && electionTimeout > heartbeatInterval, "the election timeout must exceed the heartbeat interval")
@@ -38,6 +40,7 @@ public struct ConsensusConfiguration: Sendable, Equatable {
         self.maxAppendsInFlight = maxAppendsInFlight
         self.maxBytesPerMessage = maxBytesPerMessage
         self.retainedEntries = max(0, retainedEntries)
+        self.snapshotChunkBytes = max(1, min(snapshotChunkBytes ?? maxBytesPerMessage, maxBytesPerMessage))
         self.unsafeFault = unsafeFault
     }
 
@@ -52,4 +55,7 @@ public enum UnsafeFault: Sendable, Hashable {
     case ignoreMajorityLogs
     /// A follower acknowledges entries before they are persisted.
     case acknowledgeBeforePersist
+    /// A replica whose disk came up empty takes part at once, as if new,
+    /// instead of recovering first (VR's recovery rule).
+    case trustEmptyDisk
 }

@@ -1,9 +1,10 @@
 extension Replica {
     var isDiscovering: Bool { recovery?.isDiscovering ?? false }
 
-    /// While discovering or catching up: ask again until a majority answered.
+    /// Asks again until a majority answered, and then, while catching up
+    /// without a bound from the leader of our term, until that leader answers.
     mutating func recoveryTick() {
-        guard var recovery, recovery.isDiscovering, now >= recovery.nextRequestAt else { return }
+        guard var recovery, recovery.isDiscovering || recovery.leaderLastIndex == nil, now >= recovery.nextRequestAt else { return }
         recovery.nextRequestAt = now + configuration.heartbeatInterval
         self.recovery = recovery
         broadcast(.recoveryRequest(RecoveryRequest(from: replicaID, nonce: recovery.nonce)))
@@ -16,7 +17,9 @@ extension Replica {
         if let recovery {
             standing = recovery.isDiscovering && recovery.diskWasEmpty ? .fresh : .recovering
         } else {
-            standing = .member
+            // Still in term 0 with nothing in the log, we have promised nothing:
+            // as good as an empty disk.
+            standing = term == 0 && log.lastIndex == 0 ? .fresh : .member
         }
         let leaderLastIndex = standing == .member && isLeader ? log.lastIndex : nil
         send(.recoveryResponse(RecoveryResponse(term: term, from: replicaID, nonce: message.nonce, standing: standing,
@@ -24,12 +27,22 @@ extension Replica {
     }
 
     mutating func onRecoveryResponse(_ message: RecoveryResponse, from: ReplicaID) {
-        guard var recovery, recovery.isDiscovering, message.nonce == recovery.nonce else { return }
+        guard var recovery, message.nonce == recovery.nonce else { return }
+        guard recovery.isDiscovering else {
+            // Catching up in the term we recovered into: a serving leader of it,
+            // answering this incarnation, bounds what we could have promised.
+            if recovery.leaderLastIndex == nil, recovery.term == term, message.term == term, from == termLeader,
+               message.standing == .member, let bound = message.leaderLastIndex {
+                self.recovery!.leaderLastIndex = bound
+                finishRecoveryIfCaughtUp()
+            }
+            return
+        }
         recovery.answers[from] = message
         self.recovery = recovery
         let members = recovery.answers.values.filter { $0.standing == .member }
         let fresh = recovery.answers.values.filter { $0.standing == .fresh }.count
-        if recovery.diskWasEmpty && members.isEmpty && fresh + 1 >= configuration.majority {
+        if recovery.diskWasEmpty && fresh + 1 >= configuration.majority {
             startNewCluster()
         } else if members.count >= configuration.majority {
             let highest = members.map(\.term).max()!

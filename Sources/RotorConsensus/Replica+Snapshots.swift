@@ -24,7 +24,7 @@ extension Replica {
             follower.transfer = LeaderState.SnapshotTransfer(snapshotIndex: snapshot.index)
         }
         guard var transfer = follower.transfer, transfer.sentAt == nil else { return }
-        let chunkSize = max(1, configuration.maxBytesPerMessage)
+        let chunkSize = configuration.snapshotChunkBytes
         let end = min(snapshot.data.count, transfer.nextOffset + chunkSize)
         let chunk = Array(snapshot.data[min(transfer.nextOffset, end)..<end])
         send(.installSnapshot(InstallSnapshot(term: term, leaderID: replicaID, snapshotIndex: snapshot.index, snapshotTerm: snapshot.term,

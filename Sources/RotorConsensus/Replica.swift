@@ -61,7 +61,8 @@ public struct Replica: Sendable {
         self.now = now
         self.election = ElectionState(deadline: now + configuration.electionTimeout, nextResendAt: now + configuration.heartbeatInterval)
         precondition(!durable.recovering || recoveryNonce != nil, "a replica that was recovering restarts only with a recovery nonce")
-        let mustAsk = configuration.replicaCount > 1 && (durable.recovering || (durable == .initial && recoveryNonce != nil))
+        let mustAsk = configuration.replicaCount > 1 && configuration.unsafeFault != .trustEmptyDisk
+            && (durable.recovering || (durable == .initial && recoveryNonce != nil))
         if mustAsk, let recoveryNonce {
             self.recovery = Recovery(nonce: recoveryNonce, diskWasEmpty: durable == .initial, now: now)
             self.retiredTerm = nil
@@ -121,6 +122,8 @@ public struct Replica: Sendable {
     public var latestSnapshot: Snapshot? { snapshot }
     /// Whether this replica is rebuilding a lost data directory (and counts toward no quorum).
     public var isRecovering: Bool { recovery != nil }
+    /// Whether a snapshot from the leader is partly received.
+    public var isReceivingSnapshot: Bool { incomingSnapshot != nil }
 
     // MARK: Dispatch
 

@@ -2,6 +2,7 @@
 enum FaultAction {
     case crash(replica: Int, restartAfter: Int64)
     case restart(replica: Int)
+    case wipe(replica: Int, restartAfter: Int64)
     case partition(id: Int, isolating: Set<Int>, oneWay: Bool, lasting: Int64)
     case endPartition(id: Int)
     case lossy(drop: Double, duplicate: Double, reorder: Double, lasting: Int64)

@@ -36,20 +36,24 @@ struct SafetyMonitor {
     /// A leader just started its term: its log must hold every entry committed
     /// in an earlier term (leader completeness). A leader of a stale term may
     /// start late, but it can never commit, so later commits do not bind it.
-    mutating func leaderStarted(replica: Int, term: Term, log: [LogEntry], time: Int64) {
-        for (index, entry) in committed where committedInTerm[index]! < term
-            && (index > LogIndex(log.count) || log[Int(index - 1)] != entry) {
+    /// Entries the leader compacted into its snapshot (through `baseIndex`)
+    /// are not compared here; convergence compares the state they produced.
+    mutating func leaderStarted(replica: Int, term: Term, baseIndex: LogIndex, log: [LogEntry], time: Int64) {
+        for (index, entry) in committed where committedInTerm[index]! < term && index > baseIndex
+            && (index > baseIndex + LogIndex(log.count) || log[Int(index - baseIndex - 1)] != entry) {
             let acked = acknowledged[index].map { " (acknowledged to client \($0.client), request \($0.requestID))" } ?? ""
             violate("durability: leader \(replica) of term \(term) started without committed entry \(index) \(describe(entry))\(acked)", time)
         }
     }
 
     /// At the end: every replica's log holds every acknowledged write.
-    mutating func checkFinalLogs(_ logs: [Int: [LogEntry]], time: Int64) {
+    /// Each log is (baseIndex, entries after it); compacted entries are
+    /// covered by the state digests instead.
+    mutating func checkFinalLogs(_ logs: [Int: (baseIndex: LogIndex, entries: [LogEntry])], time: Int64) {
         for (replica, log) in logs.sorted(by: { $0.key < $1.key }) {
-            for index in acknowledged.keys.sorted() {
+            for index in acknowledged.keys.sorted() where index > log.baseIndex {
                 let entry = committed[index]!
-                if index > LogIndex(log.count) || log[Int(index - 1)] != entry {
+                if index > log.baseIndex + LogIndex(log.entries.count) || log.entries[Int(index - log.baseIndex - 1)] != entry {
                     violate("durability: replica \(replica) lost acknowledged entry \(index) \(describe(entry))", time)
                 }
             }

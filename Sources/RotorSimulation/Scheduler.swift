@@ -1,4 +1,5 @@
 import HeapModule
+import RotorConsensus
 
 /// The virtual clock and the queue of everything that will happen. Events at
 /// the same instant run in the order they were scheduled, so runs are
@@ -48,6 +49,8 @@ enum SimulationEvent {
     case deliver(ConsensusEnvelope)
     case tick(replica: Int, incarnation: Int)
     case diskCompleted(replica: Int, incarnation: Int)
+    /// A snapshot the replica's shell finished serializing in the background.
+    case snapshotReady(replica: Int, incarnation: Int, snapshot: Snapshot)
     case clientRequestArrives(replica: Int, request: ClientCall)
     case clientReplyArrives(ClientReply)
     case clientWakes(client: Int)

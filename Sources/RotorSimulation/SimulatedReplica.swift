@@ -22,11 +22,22 @@ struct SimulatedReplica {
 
     var isUp: Bool { core != nil }
 
-    mutating func start(now: Int64) {
+    /// The applied index of the last snapshot this incarnation took or asked for.
+    var lastSnapshotIndex: Int64 = 0
+
+    /// Starts from what the disk holds: the state machine from the stored
+    /// snapshot, the core from the whole durable state. The nonce makes an
+    /// empty disk go through recovery, as the production shell does.
+    mutating func start(now: Int64, recoveryNonce: UInt64) {
         incarnation += 1
-        machine = KvStateMachine()
         calls = [:]
-        core = Replica(configuration: configuration, durable: disk.durable, now: now)
+        if let snapshot = disk.durable.snapshot {
+            machine = try! KvStateMachine.restore(snapshot.data)
+        } else {
+            machine = KvStateMachine()
+        }
+        lastSnapshotIndex = machine.appliedIndex
+        core = Replica(configuration: configuration, durable: disk.durable, now: now, recoveryNonce: recoveryNonce)
     }
 
     mutating func crash() {

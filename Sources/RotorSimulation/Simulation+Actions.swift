@@ -28,7 +28,7 @@ extension Simulation {
         case .roleChanged(let term, let role):
             note("replica \(replica): term \(term), \(role)")
             if role == .leader, let core = replicas[replica].core {
-                monitor.leaderStarted(replica: replica, term: term, log: core.logEntries, time: now)
+                monitor.leaderStarted(replica: replica, term: term, baseIndex: core.logBaseIndex, log: core.logEntries, time: now)
             }
         }
     }
@@ -37,9 +37,11 @@ extension Simulation {
         monitor.applied(entry, at: replica, term: replicas[replica].core?.term ?? 0, time: now)
         if entry.isNoOp {
             replicas[replica].machine.skip(index: entry.index)
+            snapshotIfDue(replica, lastApplied: entry)
             return
         }
         let outcome = replicas[replica].machine.apply(index: entry.index, entry: entry.data)
+        snapshotIfDue(replica, lastApplied: entry)
         guard let token else { return }
         switch outcome {
         case .applied(let result): answer(token, at: replica, .ok(Self.output(result), index: entry.index))
@@ -48,10 +50,21 @@ extension Simulation {
         }
     }
 
+    /// Every `snapshotEvery` applied entries the shell serializes its state
+    /// machine; the core hears of it after a delay, as from a background thread.
+    private func snapshotIfDue(_ replica: Int, lastApplied entry: LogEntry) {
+        guard let every = options.snapshotEvery, entry.index - replicas[replica].lastSnapshotIndex >= Int64(every) else { return }
+        replicas[replica].lastSnapshotIndex = entry.index
+        let snapshot = Snapshot(index: entry.index, term: entry.term, data: replicas[replica].machine.snapshot())
+        let ready = SimulationEvent.snapshotReady(replica: replica, incarnation: replicas[replica].incarnation, snapshot: snapshot)
+        scheduler.schedule(ready, after: random.between(options.diskLatency))
+    }
+
     /// State transfer: the replica's state machine becomes the snapshot's.
     private func restore(_ snapshot: Snapshot, at replica: Int) {
         do {
             replicas[replica].machine = try KvStateMachine.restore(snapshot.data)
+            replicas[replica].lastSnapshotIndex = snapshot.index
             note("replica \(replica) installed a snapshot through \(snapshot.index)")
         } catch {
             monitor.violate("state transfer: replica \(replica) got a snapshot it cannot restore: \(error)", now)

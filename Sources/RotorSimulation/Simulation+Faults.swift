@@ -18,6 +18,9 @@ extension Simulation {
         switch kind {
         case .crash:
             return .crash(replica: Int(random.next() % UInt64(n)), restartAfter: lasting)
+        case .wipe:
+            let victim = Int(random.next() % UInt64(n))
+            return canWipe(victim) ? .wipe(replica: victim, restartAfter: lasting) : .crash(replica: victim, restartAfter: lasting)
         case .partition:
             nextFaultID += 1
             let victim = random.chance(0.5) ? (servingLeader ?? Int(random.next() % UInt64(n))) : Int(random.next() % UInt64(n))
@@ -40,6 +43,11 @@ extension Simulation {
             scheduler.schedule(.fault(.restart(replica: replica)), after: restartAfter)
         case .restart(let replica):
             restart(replica)
+        case .wipe(let replica, let restartAfter):
+            guard isUp(replica), canWipe(replica) else { return }
+            faultsInjected += 1
+            wipe(replica)
+            scheduler.schedule(.fault(.restart(replica: replica)), after: restartAfter)
         case .partition(let id, let group, let oneWay, let lasting):
             faultsInjected += 1
             var links = ConsensusMessageBus.isolating(group, among: options.replicaCount)
@@ -71,6 +79,12 @@ extension Simulation {
         case .endSlow(let replica):
             bus.slowness[replica] = nil
         }
+    }
+
+    /// Losing one disk is survivable only while every other replica holds its
+    /// state: two lost at once can be a lost majority, which no protocol survives.
+    func canWipe(_ victim: Int) -> Bool {
+        (0..<options.replicaCount).allSatisfy { id in id == victim || (core(id).map { !$0.isRecovering } ?? false) }
     }
 
     private func applyPartitions() {

@@ -47,8 +47,11 @@ extension Simulation {
             }
             monitor.violate("convergence: replicas differ after the heal: \(states.joined(separator: "; "))", now)
         }
-        var logs: [Int: [LogEntry]] = [:]
-        for id in 0..<options.replicaCount { if let core = core(id) { logs[id] = Array(core.logEntries.prefix(Int(core.commitIndex))) } }
+        var logs: [Int: (baseIndex: LogIndex, entries: [LogEntry])] = [:]
+        for id in 0..<options.replicaCount {
+            guard let core = core(id) else { continue }
+            logs[id] = (core.logBaseIndex, Array(core.logEntries.prefix(Int(core.commitIndex - core.logBaseIndex))))
+        }
         monitor.checkFinalLogs(logs, time: now)
     }
 
@@ -57,7 +60,7 @@ extension Simulation {
         let cores = (0..<options.replicaCount).compactMap { core($0) }
         guard cores.count == options.replicaCount, let first = cores.first else { return false }
         let digest = machine(0).digest()
-        return cores.allSatisfy { $0.commitIndex == first.commitIndex && $0.term == first.term && $0.status == .normal }
+        return cores.allSatisfy { $0.commitIndex == first.commitIndex && $0.term == first.term && $0.status == .normal && !$0.isRecovering }
             && (0..<options.replicaCount).allSatisfy { machine($0).appliedIndex == first.commitIndex && machine($0).digest() == digest }
     }
 

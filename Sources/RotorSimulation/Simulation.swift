@@ -79,6 +79,9 @@ public final class Simulation {
             guard replicas[replica].isUp, replicas[replica].incarnation == incarnation else { return }
             feed(replica, .tick)
             scheduler.schedule(.tick(replica: replica, incarnation: incarnation), after: options.tickInterval)
+        case .snapshotReady(let replica, let incarnation, let snapshot):
+            guard replicas[replica].isUp, replicas[replica].incarnation == incarnation else { return }
+            feed(replica, .snapshotTaken(snapshot))
         case .diskCompleted(let replica, let incarnation):
             guard replicas[replica].isUp, replicas[replica].incarnation == incarnation else { return }
             let request = replicas[replica].disk.completeNext()
@@ -105,7 +108,7 @@ public final class Simulation {
     // MARK: Replica lifecycle
 
     func start(_ id: Int) {
-        replicas[id].start(now: now)
+        replicas[id].start(now: now, recoveryNonce: random.next())
         let incarnation = replicas[id].incarnation
         // Stagger ticks so replicas do not act in lockstep.
         scheduler.schedule(.tick(replica: id, incarnation: incarnation), after: random.between(0...options.tickInterval))
@@ -117,6 +120,13 @@ public final class Simulation {
         guard replicas[id].isUp else { return }
         replicas[id].crash()
         note("replica \(id) crashed")
+    }
+
+    /// Crashes a replica and loses its whole disk: it lost its data directory.
+    public func wipe(_ id: Int) {
+        replicas[id].crash()
+        replicas[id].disk.wipe()
+        note("replica \(id) crashed and lost its disk")
     }
 
     public func restart(_ id: Int) {

@@ -21,6 +21,13 @@ public struct SimulationOptions: Sendable {
     public var attemptTimeout: Int64 = VirtualTime.milliseconds(400)
     /// A stated bound: after the heal, some write succeeds within this long.
     public var livenessBound: Int64 = VirtualTime.seconds(3)
+    /// Each replica snapshots its state machine every this many applied entries
+    /// (nil: never), so compaction and state transfer run under every fault.
+    public var snapshotEvery: Int? = 24
+    /// Entries kept behind a snapshot.
+    public var retainedEntries = 4
+    /// Small chunks, so that a transfer takes many messages and a crash can interrupt it.
+    public var snapshotChunkBytes = 64
     /// Test-only protocol bug to inject (the simulator must catch it).
     public var unsafeFault: UnsafeFault?
 
@@ -29,7 +36,7 @@ public struct SimulationOptions: Sendable {
     func consensus(for replica: Int) -> ConsensusConfiguration {
         ConsensusConfiguration(replicaCount: replicaCount, replicaID: replica, electionTimeout: electionTimeout,
                                heartbeatInterval: heartbeatInterval, maxEntriesPerAppend: 16, maxAppendsInFlight: 4,
-                               unsafeFault: unsafeFault)
+                               retainedEntries: retainedEntries, snapshotChunkBytes: snapshotChunkBytes, unsafeFault: unsafeFault)
     }
 }
 
@@ -43,4 +50,6 @@ public enum FaultKind: String, Sendable, CaseIterable {
     case lossy
     /// Make a replica's network and disk slow for a while.
     case slow
+    /// Crash a replica and lose its whole disk (a lost data directory), restart it later.
+    case wipe
 }

@@ -11,7 +11,10 @@ import Testing
         var options = SimulationOptions()
         options.replicaCount = replicas
         let simulation = Simulation(seed: seed, options: options)
-        simulation.run(until: { $0.servingLeader != nil }, timeout: VirtualTime.seconds(2))
+        // Every replica starts with an empty disk, so each first asks the
+        // others whether the cluster is new: wait until all have decided.
+        simulation.run(until: { sim in sim.servingLeader != nil && (0..<replicas).allSatisfy { sim.core($0)?.isRecovering == false } },
+                       timeout: VirtualTime.seconds(2))
         return simulation
     }
 
