@@ -3,6 +3,7 @@ import NIOCore
 import RotorConsensus
 import RotorModel
 import RotorServer
+import RotorStateMachine
 import RotorStorage
 import RotorWire
 
@@ -15,14 +16,32 @@ public final class ClusterReplica: Sendable {
     private let forwarder: LeaderForwarder
     private let store: ReplicaStore?
 
-    /// Builds a replica over `disk`, whose durable state is `durable`.
-    public init(configuration: ServerConfiguration, disk: any ReplicaDisk, durable: DurableState, group: any EventLoopGroup,
-                logger: Logger) {
+    /// Builds a replica over `disk`, whose durable state is `durable`; the
+    /// state machine starts from `durable.snapshot`, which must restore.
+    public convenience init(configuration: ServerConfiguration, disk: any ReplicaDisk, durable: DurableState, group: any EventLoopGroup,
+                            logger: Logger) {
+        let machine: KvStateMachine
+        do {
+            machine = try Self.restoreStateMachine(durable)
+        } catch {
+            preconditionFailure("the stored snapshot does not restore: \(error)")
+        }
+        self.init(configuration: configuration, disk: disk, durable: durable, machine: machine, group: group, logger: logger)
+    }
+
+    /// The state machine as of the stored snapshot (empty without one).
+    static func restoreStateMachine(_ durable: DurableState) throws(KVError) -> KvStateMachine {
+        guard let snapshot = durable.snapshot else { return KvStateMachine() }
+        return try KvStateMachine.restore(snapshot.data)
+    }
+
+    init(configuration: ServerConfiguration, disk: any ReplicaDisk, durable: DurableState, machine: KvStateMachine,
+         group: any EventLoopGroup, logger: Logger) {
         precondition(configuration.mode == .replicated, "a cluster replica needs deployment.mode = \"replicated\"")
         guard let secret = configuration.security.clusterSecret else {
             preconditionFailure("a cluster replica needs security.cluster_secret (the configuration loader enforces it)")
         }
-        let node = ReplicaNode(settings: NodeSettings(configuration), durable: durable, disk: disk,
+        let node = ReplicaNode(settings: NodeSettings(configuration), durable: durable, machine: machine, disk: disk,
                                authenticator: ClusterAuthenticator(secret: secret), loop: group.next(), logger: logger)
         let forwarder = LeaderForwarder(endpoints: configuration.replicaEndpoints, group: group,
                                         maxFrameBytes: configuration.maxFrameBytes, clientToken: configuration.security.clientToken)
@@ -39,7 +58,13 @@ public final class ClusterReplica: Sendable {
         let options = StoreOptions(fsync: configuration.storage.fsync == .always ? .always : .never,
                                    segmentBytes: configuration.storage.segmentBytes)
         let (store, durable) = try ReplicaStore.open(directory: configuration.storage.dataDirectory, options: options, logger: logger)
-        return ClusterReplica(configuration: configuration, disk: store, durable: durable, group: group, logger: logger)
+        let machine: KvStateMachine
+        do {
+            machine = try restoreStateMachine(durable)
+        } catch {
+            throw .corrupted(file: configuration.storage.dataDirectory + "/snapshot", offset: 0, reason: "the snapshot does not restore: \(error)")
+        }
+        return ClusterReplica(configuration: configuration, disk: store, durable: durable, machine: machine, group: group, logger: logger)
     }
 
     /// Starts the node, then listens on `host:port` for clients and peers. Returns the bound address.

@@ -10,6 +10,9 @@ public struct NodeSettings: Sendable {
     public var requestTimeout: Instant
     /// How often the core's timers are checked.
     public var tickInterval: Instant
+    /// When to snapshot the state machine (see `StorageSettings`).
+    public var snapshotEveryEntries: Int
+    public var snapshotEveryBytes: Int
     var peers: PeerLinkSettings
 
     public init(_ configuration: ServerConfiguration) {
@@ -19,7 +22,10 @@ public struct NodeSettings: Sendable {
             replicaCount: configuration.replicaEndpoints.count, replicaID: configuration.instanceID,
             electionTimeout: NodeClock.milliseconds(settings.electionTimeoutMilliseconds), heartbeatInterval: heartbeat,
             maxEntriesPerAppend: settings.maxEntriesPerAppend, maxAppendsInFlight: settings.maxAppendsInFlight,
-            maxBytesPerMessage: max(64 << 10, min(configuration.maxFrameBytes / 4, 4 << 20)))
+            maxBytesPerMessage: max(64 << 10, min(configuration.maxFrameBytes / 4, 4 << 20)),
+            retainedEntries: configuration.storage.retainedEntries)
+        snapshotEveryEntries = configuration.storage.snapshotEveryEntries
+        snapshotEveryBytes = configuration.storage.snapshotEveryBytes
         endpoints = configuration.replicaEndpoints
         requestTimeout = NodeClock.milliseconds(settings.requestTimeoutMilliseconds)
         tickInterval = max(NodeClock.milliseconds(1), heartbeat / 4)

@@ -35,18 +35,30 @@ public final class ReplicaNode: @unchecked Sendable {
     /// Writes gathered during this loop tick, handed to the core together.
     private var queuedWrites: [ClientWrite] = []
     private(set) var appliedIndex: LogIndex = 0
+    /// The term of the last entry applied (or of the snapshot restored): a snapshot names it.
+    private var appliedTerm: Term = 0
+    private var snapshots: SnapshotTaker
 
     public var replicaID: ReplicaID { settings.consensus.replicaID }
 
-    public init(settings: NodeSettings, durable: DurableState, disk: any ReplicaDisk, authenticator: ClusterAuthenticator,
-                loop: any EventLoop, logger: Logger) {
+    /// `machine` is the state restored from `durable.snapshot` (empty without one).
+    public init(settings: NodeSettings, durable: DurableState, machine restored: KvStateMachine, disk: any ReplicaDisk,
+                authenticator: ClusterAuthenticator, loop: any EventLoop, logger: Logger) {
+        precondition(restored.appliedIndex == (durable.snapshot?.index ?? 0), "the state machine must be the stored snapshot's")
         self.settings = settings
         self.loop = loop
         var logger = logger
         logger[metadataKey: "replica"] = "\(settings.consensus.replicaID)"
         self.logger = logger
         self.published = NIOLockedValueBox(NodeStatus(replicaID: settings.consensus.replicaID))
-        self.replica = Replica(configuration: settings.consensus, durable: durable, now: NodeClock.now())
+        self.machine.withLockedValue { $0 = restored }
+        self.appliedIndex = restored.appliedIndex
+        self.appliedTerm = durable.snapshot?.term ?? 0
+        self.snapshots = SnapshotTaker(everyEntries: settings.snapshotEveryEntries, everyBytes: settings.snapshotEveryBytes,
+                                       startingAt: restored.appliedIndex)
+        // A random nonce per start: answers meant for an earlier incarnation's recovery are not counted.
+        self.replica = Replica(configuration: settings.consensus, durable: durable, now: NodeClock.now(),
+                               recoveryNonce: UInt64.random(in: .min ... .max))
         self.committer = GroupCommitter(disk: disk, loop: loop)
         self.peers = PeerTransport(selfID: settings.consensus.replicaID, endpoints: settings.endpoints, loop: loop,
                                    settings: settings.peers, authenticator: authenticator, logger: logger) { [unowned self] message, peer in
@@ -58,6 +70,7 @@ public final class ReplicaNode: @unchecked Sendable {
         committer.onFailure = { [unowned self] error in self.diskFailed(error) }
         logger.info("replica starting", metadata: [
             "term": "\(durable.term)", "log_entries": "\(durable.log.count)", "replicas": "\(settings.endpoints.count)",
+            "snapshot_index": "\(durable.snapshot?.index ?? 0)", "recovering": "\(durable.recovering)",
         ])
     }
 
@@ -158,7 +171,10 @@ public final class ReplicaNode: @unchecked Sendable {
             case .send(let message, let peer): send(message, to: peer)
             case .persist(let request): committer.submit(request)
             case .apply(let entry, let client): applies.append((entry, client))
-            case .restore: break
+            case .restore(let snapshot):
+                apply(applies)
+                applies = []
+                restore(snapshot)
             case .writeRejected(let token, let why): operations.takeWrite(token)?.reply(.failure(error(for: why)))
             case .writeOutcomeUnknown(let token): operations.takeWrite(token)?.reply(.failure(Self.outcomeUnknown))
             case .readReady(let token, let index): readsReady.append((token, index))
@@ -167,6 +183,7 @@ public final class ReplicaNode: @unchecked Sendable {
             }
         }
         if !applies.isEmpty { apply(applies) }
+        snapshotIfDue()
         for (token, index) in readsReady { operations.takeRead(token)?(.success(index)) }
     }
 
@@ -182,9 +199,12 @@ public final class ReplicaNode: @unchecked Sendable {
     /// Applies committed entries in log order, in one pass under the state
     /// machine's lock, then answers the clients whose writes they were.
     private func apply(_ batch: [(LogEntry, ClientToken?)]) {
+        guard !batch.isEmpty else { return }
         var replies: [(PendingOperations.Reply, Result<ClientResponse, KVError>)] = []
         appliedIndex = machine.withLockedValue { machine in
             for (entry, client) in batch {
+                appliedTerm = entry.term
+                snapshots.applied(bytes: entry.data.count)
                 guard !entry.isNoOp else {
                     machine.skip(index: entry.index)
                     continue
@@ -198,6 +218,39 @@ public final class ReplicaNode: @unchecked Sendable {
         }
         for (reply, result) in replies { reply(result) }
         for resume in operations.releaseApplied(through: appliedIndex) { resume(true) }
+    }
+
+    /// State transfer: the leader's snapshot replaces our state machine.
+    private func restore(_ snapshot: Snapshot) {
+        let restored: KvStateMachine
+        do {
+            restored = try KvStateMachine.restore(snapshot.data)
+        } catch {
+            // The core checked nothing in it; the state machine's checksum did.
+            diskFailed = true
+            logger.critical("the snapshot received from the leader through index \(snapshot.index) does not restore: \(error). This replica stops taking part; wipe its data directory and restart it to rebuild from the others.")
+            failEverything(KVError.internalError("replica \(replicaID) received a snapshot it cannot restore"))
+            return
+        }
+        machine.withLockedValue { $0 = restored }
+        appliedIndex = restored.appliedIndex
+        appliedTerm = snapshot.term
+        snapshots.restored(at: snapshot.index)
+        logger.notice("installed the leader's snapshot through index \(snapshot.index) (\(snapshot.data.count) bytes, \(restored.keyCount) keys)")
+        for resume in operations.releaseApplied(through: appliedIndex) { resume(true) }
+    }
+
+    /// Starts a background snapshot once enough was applied since the last one.
+    private func snapshotIfDue() {
+        guard snapshots.isDue(appliedIndex: appliedIndex) else { return }
+        let copy = machine.withLockedValue { $0 }
+        let previousBase = replica.logBaseIndex
+        snapshots.take(copy, term: appliedTerm, loop: loop) { [unowned self] snapshot, elapsed in
+            snapshots.finished()
+            guard !stopped, !diskFailed else { return }
+            handle(.snapshotTaken(snapshot))
+            logger.info("snapshot taken through index \(snapshot.index): \(snapshot.data.count) bytes in \(elapsed); log compacted through \(replica.logBaseIndex) (was \(previousBase))")
+        }
     }
 
     // MARK: Failures and deadlines

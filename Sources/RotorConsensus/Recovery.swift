@@ -49,7 +49,8 @@ struct IncomingSnapshot: Sendable {
         self.index = index
         self.term = term
         self.totalBytes = totalBytes
-        data.reserveCapacity(totalBytes)
+        // totalBytes comes off the wire: reserve a bounded amount and let the rest grow.
+        data.reserveCapacity(min(max(0, totalBytes), 64 << 20))
     }
 
     func isFor(_ message: InstallSnapshot) -> Bool {

@@ -32,6 +32,14 @@ public struct StorageSettings: Sendable, Equatable {
     public var fsync: FsyncPolicy = .always
     /// A log segment file is closed and a new one started past this size.
     public var segmentBytes: Int = 64 << 20
+    /// A snapshot of the state machine is taken in the background after this
+    /// many applied entries, or after `snapshotEveryBytes` of applied commands,
+    /// whichever comes first; the log it covers is then deleted segment by segment.
+    public var snapshotEveryEntries: Int = 100_000
+    public var snapshotEveryBytes: Int = 64 << 20
+    /// Log entries kept behind a snapshot, so that a follower a little behind
+    /// catches up from the log instead of by a whole snapshot.
+    public var retainedEntries: Int = 10_000
 
     public init() {}
 }

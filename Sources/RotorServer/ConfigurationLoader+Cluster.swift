@@ -32,6 +32,9 @@ extension ConfigurationLoader {
             settings.fsync = policy
         }
         settings.segmentBytes = try table.int("segment_bytes", in: 4096...(1 << 34)) ?? settings.segmentBytes
+        settings.snapshotEveryEntries = try table.int("snapshot_every_entries", in: 1...(1 << 40)) ?? settings.snapshotEveryEntries
+        settings.snapshotEveryBytes = try table.int("snapshot_every_bytes", in: 1...(1 << 44)) ?? settings.snapshotEveryBytes
+        settings.retainedEntries = try table.int("retained_entries", in: 0...(1 << 32)) ?? settings.retainedEntries
     }
 
     static func readSecurity(_ table: inout StrictTable, into settings: inout SecuritySettings) throws(ConfigurationError) {
