@@ -2,7 +2,8 @@ import CThriftGLib
 import RotorConsensus
 import RotorThriftGen
 
-/// Consensus calls ↔ the generated `rkv_kv_store_{appendEntry,...}_args` structs.
+/// Consensus calls ↔ the generated `rkv_kv_store_{appendEntry,...}_args` structs
+/// (the state transfer and recovery calls in SnapshotStructs and RecoveryStructs).
 ///
 /// Decoding validates what the consensus core takes for granted (no negative
 /// term, index or replica id; entries numbered consecutively from where the
@@ -37,7 +38,9 @@ extension ThriftMessageCodec {
                 let call = PeerCall.doViewChange(DoViewChange(
                     term: Int64(s.pointee.term), from: ReplicaID(s.pointee.replica_id), lastNormalTerm: Int64(s.pointee.last_normal_term),
                     lastIndex: Int64(s.pointee.last_index), commitIndex: Int64(s.pointee.commit_index),
-                    entriesFrom: Int64(s.pointee.entries_from), entries: Self.logEntries(s.pointee.entries)))
+                    entriesFrom: Int64(s.pointee.entries_from), entries: Self.logEntries(s.pointee.entries),
+                    baseIndex: s.pointee.__isset_base_index != 0 ? Int64(s.pointee.base_index) : 0,
+                    baseTerm: s.pointee.__isset_base_term != 0 ? Int64(s.pointee.base_term) : 0))
                 return .success((call, Self.proof(s.pointee.auth_proof, isSet: s.pointee.__isset_auth_proof)))
             }
         case .requestLog:
@@ -47,6 +50,14 @@ extension ThriftMessageCodec {
                     term: Int64(s.pointee.term), from: ReplicaID(s.pointee.replica_id), fromIndex: Int64(s.pointee.from_index)))
                 return .success((call, Self.proof(s.pointee.auth_proof, isSet: s.pointee.__isset_auth_proof)))
             }
+        case .installSnapshot:
+            decoded = try readInstallSnapshotArguments()
+        case .snapshotAck:
+            decoded = try readSnapshotAckArguments()
+        case .recover:
+            decoded = try readRecoverArguments()
+        case .recoveryResponse:
+            decoded = try readRecoveryResponseArguments()
         }
         let result = try decoded.get()
         if let problem = result.call.validationProblem { throw .malformedMessage(problem) }
@@ -104,6 +115,10 @@ extension ThriftMessageCodec {
             s.pointee.commit_index = gint64(m.commitIndex)
             s.pointee.entries_from = gint64(m.entriesFrom)
             Self.fill(s.pointee.entries, with: m.entries)
+            s.pointee.base_index = gint64(m.baseIndex)
+            s.pointee.__isset_base_index = 1
+            s.pointee.base_term = gint64(m.baseTerm)
+            s.pointee.__isset_base_term = 1
             Self.setProof(proof, &s.pointee.auth_proof, &s.pointee.__isset_auth_proof)
             writeStruct(args)
         case .requestLog(let m):
@@ -115,12 +130,23 @@ extension ThriftMessageCodec {
             s.pointee.from_index = gint64(m.fromIndex)
             Self.setProof(proof, &s.pointee.auth_proof, &s.pointee.__isset_auth_proof)
             writeStruct(args)
+        case .installSnapshot(let m):
+            writeInstallSnapshotArguments(m, proof: proof)
+        case .snapshotAck(let m):
+            writeSnapshotAckArguments(m, proof: proof)
+        case .recover(let m):
+            writeRecoverArguments(m, proof: proof)
+        case .recoveryResponse(let m):
+            writeRecoveryResponseArguments(m, proof: proof)
         }
     }
 
     // MARK: Pieces
 
-    private static var missingRequest: Result<(call: PeerCall, proof: [UInt8]?), WireError> {
+    /// What a reader of one call's arguments produces: the call and its `auth_proof`, or why not.
+    typealias DecodedPeerArguments = Result<(call: PeerCall, proof: [UInt8]?), WireError>
+
+    static var missingRequest: DecodedPeerArguments {
         .failure(.malformedMessage("the request argument is missing"))
     }
 
@@ -172,11 +198,11 @@ extension ThriftMessageCodec {
         }
     }
 
-    private static func proof(_ bytes: UnsafeMutablePointer<GByteArray>?, isSet: gboolean) -> [UInt8]? {
+    static func proof(_ bytes: UnsafeMutablePointer<GByteArray>?, isSet: gboolean) -> [UInt8]? {
         isSet != 0 ? GLibBridge.bytes(bytes) : nil
     }
 
-    private static func setProof(_ proof: [UInt8]?, _ field: inout UnsafeMutablePointer<GByteArray>?, _ isSet: inout gboolean) {
+    static func setProof(_ proof: [UInt8]?, _ field: inout UnsafeMutablePointer<GByteArray>?, _ isSet: inout gboolean) {
         guard let proof else { return }
         field = GLibBridge.byteArray(proof)
         isSet = 1
