@@ -251,6 +251,14 @@ struct DoViewChangeRequest {
   7: required list<LogEntry> entries,
   /** HMAC-SHA256 under the cluster secret of a canonical header of this call; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
   8: optional binary auth_proof,
+  /**
+   * Where the sender's log starts: entries through base_index are compacted
+   * into its snapshot, so a new leader can fetch only entries after it.
+   * Unset (a sender that never compacts) means 0.
+   */
+  9: optional i64 base_index,
+  /** The term of the entry at base_index. Unset means 0. */
+  10: optional i64 base_term,
 }
 
 /** A new leader asks the replica with the best log for its entries from from_index. */
@@ -260,6 +268,89 @@ struct LogRequest {
   3: required i64 from_index,
   /** HMAC-SHA256 under the cluster secret of a canonical header of this call; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
   4: optional binary auth_proof,
+}
+
+/**
+ * Leader to follower: one chunk of the leader's snapshot, for a follower that
+ * needs entries the leader has compacted away (state transfer). Chunks go one
+ * at a time, each answered by a `snapshotAck`, so that a large snapshot never
+ * has to fit one frame.
+ */
+struct InstallSnapshotRequest {
+  1: required i32 leader_id,
+  2: required i64 leader_term,
+  /** The snapshot's last log index and that entry's term: together they name the snapshot. */
+  3: required i64 snapshot_index,
+  4: required i64 snapshot_term,
+  /** The whole snapshot's size, so the follower knows when it holds all of it. */
+  5: required i64 total_bytes,
+  /** Where `data` starts in the snapshot; offset + len(data) never exceeds total_bytes. */
+  6: required i64 offset,
+  7: required binary data,
+  8: required i64 leader_commit,
+  /** As in AppendEntryRequest: the no-op that opened the leader's term. */
+  9: required i64 term_start_index,
+  /** HMAC-SHA256 under the cluster secret of a canonical header of this call, and of `data` itself; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
+  10: optional binary auth_proof,
+}
+
+/**
+ * Follower to leader: how much of the snapshot it holds. A separate call, not
+ * the reply to installSnapshot, because the last chunk is acknowledged only
+ * once the installed snapshot is durable.
+ */
+struct SnapshotAckRequest {
+  1: required i64 term,
+  2: required i32 replica_id,
+  3: required i64 snapshot_index,
+  /** The next offset the follower wants; 0 restarts the transfer. */
+  4: required i64 next_offset,
+  /** The snapshot is installed and durable: the follower's log matches the leader's through snapshot_index. */
+  5: required bool installed,
+  /** HMAC-SHA256 under the cluster secret of a canonical header of this call; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
+  6: optional binary auth_proof,
+}
+
+/**
+ * A replica that started with an empty data directory asks its peers what they
+ * know (VR's RECOVERY): it may be new, or it may have lost state it had
+ * promised, and it must not vote or acknowledge until it knows which.
+ */
+struct RecoveryRequest {
+  /** Always 0: the sender knows no term. */
+  1: required i64 term,
+  2: required i32 replica_id,
+  /** Chosen at start-up and echoed in every answer, so answers to an earlier incarnation are not counted. */
+  3: required i64 nonce,
+  /** HMAC-SHA256 under the cluster secret of a canonical header of this call; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
+  4: optional binary auth_proof,
+}
+
+/** What the answering replica holds, as a recovering replica counts answers. */
+enum RecoveryStanding {
+  /** An empty disk, itself waiting for answers: a majority of these starts a new cluster. */
+  FRESH = 0,
+  /** Rebuilding a lost data directory: knows nothing reliable. */
+  RECOVERING = 1,
+  /** Holds durable state of the cluster. */
+  MEMBER = 2,
+}
+
+/**
+ * A replica's answer to `recover` (VR's RECOVERYRESPONSE). A separate call,
+ * not the reply, because the recovering replica broadcasts and counts answers
+ * as they come.
+ */
+struct RecoveryResponseRequest {
+  1: required i64 term,
+  2: required i32 replica_id,
+  /** The nonce of the RecoveryRequest answered. */
+  3: required i64 nonce,
+  4: required RecoveryStanding standing,
+  /** Set only by the serving leader of `term`: its last log index, which bounds everything the recovering replica could have acknowledged before it lost its disk. */
+  5: optional i64 leader_last_index,
+  /** HMAC-SHA256 under the cluster secret of a canonical header of this call; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
+  6: optional binary auth_proof,
 }
 
 // ---------------------------------------------------------------------------
@@ -292,4 +383,12 @@ service KvStore {
   void startViewChange(1: StartViewChangeRequest request) throws (1: KvError error),
   void doViewChange(1: DoViewChangeRequest request) throws (1: KvError error),
   void requestLog(1: LogRequest request) throws (1: KvError error),
+  /** One snapshot chunk; answered later by a snapshotAck call. */
+  void installSnapshot(1: InstallSnapshotRequest request) throws (1: KvError error),
+  /** The follower's progress through a snapshot transfer. */
+  void snapshotAck(1: SnapshotAckRequest request) throws (1: KvError error),
+  /** A replica whose disk came up empty asks what its peers know; answered later by recoveryResponse calls. */
+  void recover(1: RecoveryRequest request) throws (1: KvError error),
+  /** The answer to recover. */
+  void recoveryResponse(1: RecoveryResponseRequest request) throws (1: KvError error),
 }

@@ -1,6 +1,7 @@
 import RotorConsensus
 import RotorModel
 import RotorServer
+import RotorWire
 
 /// What a `ReplicaNode` is built with, derived from the server configuration.
 public struct NodeSettings: Sendable {
@@ -22,7 +23,7 @@ public struct NodeSettings: Sendable {
             replicaCount: configuration.replicaEndpoints.count, replicaID: configuration.instanceID,
             electionTimeout: NodeClock.milliseconds(settings.electionTimeoutMilliseconds), heartbeatInterval: heartbeat,
             maxEntriesPerAppend: settings.maxEntriesPerAppend, maxAppendsInFlight: settings.maxAppendsInFlight,
-            maxBytesPerMessage: max(64 << 10, min(configuration.maxFrameBytes / 4, 4 << 20)),
+            maxBytesPerMessage: MessageBudget.payloadBytes(maxFrameBytes: configuration.maxFrameBytes),
             retainedEntries: configuration.storage.retainedEntries)
         snapshotEveryEntries = configuration.storage.snapshotEveryEntries
         snapshotEveryBytes = configuration.storage.snapshotEveryBytes

@@ -46,8 +46,11 @@ final class PeerTransport {
         case .startViewChange(let m): .startViewChange(m)
         case .doViewChange(let m): .doViewChange(m)
         case .logRequest(let m): .requestLog(m)
+        case .installSnapshot(let m): .installSnapshot(m)
+        case .snapshotAck(let m): .snapshotAck(m)
+        case .recoveryRequest(let m): .recover(m)
+        case .recoveryResponse(let m): .recoveryResponse(m)
         case .appendResponse, .commitAck: nil
-        case .installSnapshot, .snapshotAck, .recoveryRequest, .recoveryResponse: nil
         }
     }
 }

@@ -339,8 +339,9 @@ public final class ReplicaNode: @unchecked Sendable {
         case .doViewChange(let message):
             handle(.received(.doViewChange(message), from: sender))
             reply(.success(.done))
-        case .requestLog(let message):
-            handle(.received(.logRequest(message), from: sender))
+        case .requestLog, .installSnapshot, .snapshotAck, .recover, .recoveryResponse:
+            // Their answers, if any, go back later as calls of their own.
+            handle(.received(call.message, from: sender))
             reply(.success(.done))
         }
     }

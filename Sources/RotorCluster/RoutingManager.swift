@@ -135,7 +135,7 @@ public final class RoutingManager: RequestHandler, PeerCallHandler {
         case .leader: .leader
         case .follower: .follower
         case .electing: .electing
-        case .recovering: .follower
+        case .recovering: .recovering
         }
     }
 }

@@ -56,6 +56,19 @@ toString_ReplicaRole(int value)
   }
 }
 
+/* return the name of the constant */
+const char *
+toString_RecoveryStanding(int value) 
+{
+  static __thread char buf[16] = {0};
+  switch(value) {
+  case RKV_RECOVERY_STANDING_FRESH:return "RKV_RECOVERY_STANDING_FRESH";
+  case RKV_RECOVERY_STANDING_RECOVERING:return "RKV_RECOVERY_STANDING_RECOVERING";
+  case RKV_RECOVERY_STANDING_MEMBER:return "RKV_RECOVERY_STANDING_MEMBER";
+  default: g_snprintf(buf, 16, "%d", value); return buf;
+  }
+}
+
 enum _RkvKvErrorProperties
 {
   PROP_RKV_KV_ERROR_0,
@@ -8603,7 +8616,9 @@ enum _RkvDoViewChangeRequestProperties
   PROP_RKV_DO_VIEW_CHANGE_REQUEST_COMMIT_INDEX,
   PROP_RKV_DO_VIEW_CHANGE_REQUEST_ENTRIES_FROM,
   PROP_RKV_DO_VIEW_CHANGE_REQUEST_ENTRIES,
-  PROP_RKV_DO_VIEW_CHANGE_REQUEST_AUTH_PROOF
+  PROP_RKV_DO_VIEW_CHANGE_REQUEST_AUTH_PROOF,
+  PROP_RKV_DO_VIEW_CHANGE_REQUEST_BASE_INDEX,
+  PROP_RKV_DO_VIEW_CHANGE_REQUEST_BASE_TERM
 };
 
 /* reads a do_view_change_request object */
@@ -8802,6 +8817,32 @@ rkv_do_view_change_request_read (ThriftStruct *object, ThriftProtocol *protocol,
           xfer += ret;
         }
         break;
+      case 9:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->base_index, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_base_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 10:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->base_term, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_base_term = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
       default:
         if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
           return -1;
@@ -8982,6 +9023,30 @@ rkv_do_view_change_request_write (ThriftStruct *object, ThriftProtocol *protocol
       return -1;
     xfer += ret;
   }
+  if (this_object->__isset_base_index == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "base_index", T_I64, 9, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->base_index, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_base_term == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "base_term", T_I64, 10, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->base_term, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -9039,6 +9104,16 @@ rkv_do_view_change_request_set_property (GObject *object,
       self->__isset_auth_proof = TRUE;
       break;
 
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_BASE_INDEX:
+      self->base_index = g_value_get_int64 (value);
+      self->__isset_base_index = TRUE;
+      break;
+
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_BASE_TERM:
+      self->base_term = g_value_get_int64 (value);
+      self->__isset_base_term = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -9087,6 +9162,14 @@ rkv_do_view_change_request_get_property (GObject *object,
       g_value_set_boxed (value, self->auth_proof);
       break;
 
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_BASE_INDEX:
+      g_value_set_int64 (value, self->base_index);
+      break;
+
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_BASE_TERM:
+      g_value_set_int64 (value, self->base_term);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -9107,6 +9190,10 @@ rkv_do_view_change_request_instance_init (RkvDoViewChangeRequest * object)
   object->entries = g_ptr_array_new_with_free_func (g_object_unref);
   object->auth_proof = NULL;
   object->__isset_auth_proof = FALSE;
+  object->base_index = 0;
+  object->__isset_base_index = FALSE;
+  object->base_term = 0;
+  object->__isset_base_term = FALSE;
 }
 
 static void 
@@ -9225,6 +9312,28 @@ rkv_do_view_change_request_class_init (RkvDoViewChangeRequestClass * cls)
                          NULL,
                          NULL,
                          G_TYPE_BYTE_ARRAY,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_DO_VIEW_CHANGE_REQUEST_BASE_INDEX,
+     g_param_spec_int64 ("base_index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_DO_VIEW_CHANGE_REQUEST_BASE_TERM,
+     g_param_spec_int64 ("base_term",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
                          G_PARAM_READWRITE));
 }
 
@@ -9658,6 +9767,2172 @@ rkv_log_request_get_type (void)
 
     type = g_type_register_static (THRIFT_TYPE_STRUCT, 
                                    "RkvLogRequestType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvInstallSnapshotRequestProperties
+{
+  PROP_RKV_INSTALL_SNAPSHOT_REQUEST_0,
+  PROP_RKV_INSTALL_SNAPSHOT_REQUEST_LEADER_ID,
+  PROP_RKV_INSTALL_SNAPSHOT_REQUEST_LEADER_TERM,
+  PROP_RKV_INSTALL_SNAPSHOT_REQUEST_SNAPSHOT_INDEX,
+  PROP_RKV_INSTALL_SNAPSHOT_REQUEST_SNAPSHOT_TERM,
+  PROP_RKV_INSTALL_SNAPSHOT_REQUEST_TOTAL_BYTES,
+  PROP_RKV_INSTALL_SNAPSHOT_REQUEST_OFFSET,
+  PROP_RKV_INSTALL_SNAPSHOT_REQUEST_DATA,
+  PROP_RKV_INSTALL_SNAPSHOT_REQUEST_LEADER_COMMIT,
+  PROP_RKV_INSTALL_SNAPSHOT_REQUEST_TERM_START_INDEX,
+  PROP_RKV_INSTALL_SNAPSHOT_REQUEST_AUTH_PROOF
+};
+
+/* reads a install_snapshot_request object */
+static gint32
+rkv_install_snapshot_request_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvInstallSnapshotRequest * this_object = RKV_INSTALL_SNAPSHOT_REQUEST(object);
+  gboolean isset_leader_id = FALSE;
+  gboolean isset_leader_term = FALSE;
+  gboolean isset_snapshot_index = FALSE;
+  gboolean isset_snapshot_term = FALSE;
+  gboolean isset_total_bytes = FALSE;
+  gboolean isset_offset = FALSE;
+  gboolean isset_data = FALSE;
+  gboolean isset_leader_commit = FALSE;
+  gboolean isset_term_start_index = FALSE;
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_I32)
+        {
+          if ((ret = thrift_protocol_read_i32 (protocol, &this_object->leader_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_leader_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 2:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->leader_term, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_leader_term = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 3:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->snapshot_index, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_snapshot_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 4:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->snapshot_term, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_snapshot_term = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 5:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->total_bytes, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_total_bytes = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 6:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->offset, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_offset = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 7:
+        if (ftype == T_STRING)
+        {
+          if (this_object->data != NULL)
+          {
+            g_byte_array_unref(this_object->data);
+            this_object->data = NULL;
+          }
+
+          if ((ret = thrift_protocol_read_binary (protocol, &data, &len, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->data = g_byte_array_new();
+          g_byte_array_append (this_object->data, (guint8 *) data, (guint) len);
+          g_free (data);
+          isset_data = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 8:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->leader_commit, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_leader_commit = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 9:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->term_start_index, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_term_start_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 10:
+        if (ftype == T_STRING)
+        {
+          if (this_object->auth_proof != NULL)
+          {
+            g_byte_array_unref(this_object->auth_proof);
+            this_object->auth_proof = NULL;
+          }
+
+          if ((ret = thrift_protocol_read_binary (protocol, &data, &len, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->auth_proof = g_byte_array_new();
+          g_byte_array_append (this_object->auth_proof, (guint8 *) data, (guint) len);
+          g_free (data);
+          this_object->__isset_auth_proof = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if (!isset_leader_id)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_leader_term)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_snapshot_index)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_snapshot_term)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_total_bytes)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_offset)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_data)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_leader_commit)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_term_start_index)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  return xfer;
+}
+
+static gint32
+rkv_install_snapshot_request_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvInstallSnapshotRequest * this_object = RKV_INSTALL_SNAPSHOT_REQUEST(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "InstallSnapshotRequest", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "leader_id", T_I32, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i32 (protocol, this_object->leader_id, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "leader_term", T_I64, 2, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->leader_term, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "snapshot_index", T_I64, 3, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->snapshot_index, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "snapshot_term", T_I64, 4, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->snapshot_term, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "total_bytes", T_I64, 5, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->total_bytes, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "offset", T_I64, 6, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->offset, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "data", T_STRING, 7, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_binary (protocol, this_object->data ? ((GByteArray *) this_object->data)->data : NULL, this_object->data ? ((GByteArray *) this_object->data)->len : 0, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "leader_commit", T_I64, 8, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->leader_commit, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "term_start_index", T_I64, 9, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->term_start_index, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_auth_proof == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "auth_proof", T_STRING, 10, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_binary (protocol, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->data : NULL, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->len : 0, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_install_snapshot_request_set_property (GObject *object,
+                                           guint property_id,
+                                           const GValue *value,
+                                           GParamSpec *pspec)
+{
+  RkvInstallSnapshotRequest *self = RKV_INSTALL_SNAPSHOT_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_LEADER_ID:
+      self->leader_id = g_value_get_int (value);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_LEADER_TERM:
+      self->leader_term = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_SNAPSHOT_INDEX:
+      self->snapshot_index = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_SNAPSHOT_TERM:
+      self->snapshot_term = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_TOTAL_BYTES:
+      self->total_bytes = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_OFFSET:
+      self->offset = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_DATA:
+      if (self->data != NULL)
+        g_byte_array_unref (self->data);
+      self->data = g_value_dup_boxed (value);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_LEADER_COMMIT:
+      self->leader_commit = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_TERM_START_INDEX:
+      self->term_start_index = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_AUTH_PROOF:
+      if (self->auth_proof != NULL)
+        g_byte_array_unref (self->auth_proof);
+      self->auth_proof = g_value_dup_boxed (value);
+      self->__isset_auth_proof = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_install_snapshot_request_get_property (GObject *object,
+                                           guint property_id,
+                                           GValue *value,
+                                           GParamSpec *pspec)
+{
+  RkvInstallSnapshotRequest *self = RKV_INSTALL_SNAPSHOT_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_LEADER_ID:
+      g_value_set_int (value, self->leader_id);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_LEADER_TERM:
+      g_value_set_int64 (value, self->leader_term);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_SNAPSHOT_INDEX:
+      g_value_set_int64 (value, self->snapshot_index);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_SNAPSHOT_TERM:
+      g_value_set_int64 (value, self->snapshot_term);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_TOTAL_BYTES:
+      g_value_set_int64 (value, self->total_bytes);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_OFFSET:
+      g_value_set_int64 (value, self->offset);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_DATA:
+      g_value_set_boxed (value, self->data);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_LEADER_COMMIT:
+      g_value_set_int64 (value, self->leader_commit);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_TERM_START_INDEX:
+      g_value_set_int64 (value, self->term_start_index);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_AUTH_PROOF:
+      g_value_set_boxed (value, self->auth_proof);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_install_snapshot_request_instance_init (RkvInstallSnapshotRequest * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->leader_id = 0;
+  object->leader_term = 0;
+  object->snapshot_index = 0;
+  object->snapshot_term = 0;
+  object->total_bytes = 0;
+  object->offset = 0;
+  object->data = NULL;
+  object->leader_commit = 0;
+  object->term_start_index = 0;
+  object->auth_proof = NULL;
+  object->__isset_auth_proof = FALSE;
+}
+
+static void 
+rkv_install_snapshot_request_finalize (GObject *object)
+{
+  RkvInstallSnapshotRequest *tobject = RKV_INSTALL_SNAPSHOT_REQUEST (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->data != NULL)
+  {
+    thrift_string_free(tobject->data);
+    tobject->data = NULL;
+  }
+  if (tobject->auth_proof != NULL)
+  {
+    thrift_string_free(tobject->auth_proof);
+    tobject->auth_proof = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_install_snapshot_request_get_type ())))->finalize (object);
+}
+
+static void
+rkv_install_snapshot_request_class_init (RkvInstallSnapshotRequestClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_install_snapshot_request_read;
+  struct_class->write = rkv_install_snapshot_request_write;
+
+  gobject_class->finalize = rkv_install_snapshot_request_finalize;
+  gobject_class->get_property = rkv_install_snapshot_request_get_property;
+  gobject_class->set_property = rkv_install_snapshot_request_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_INSTALL_SNAPSHOT_REQUEST_LEADER_ID,
+     g_param_spec_int ("leader_id",
+                       NULL,
+                       NULL,
+                       G_MININT32,
+                       G_MAXINT32,
+                       0,
+                       G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_INSTALL_SNAPSHOT_REQUEST_LEADER_TERM,
+     g_param_spec_int64 ("leader_term",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_INSTALL_SNAPSHOT_REQUEST_SNAPSHOT_INDEX,
+     g_param_spec_int64 ("snapshot_index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_INSTALL_SNAPSHOT_REQUEST_SNAPSHOT_TERM,
+     g_param_spec_int64 ("snapshot_term",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_INSTALL_SNAPSHOT_REQUEST_TOTAL_BYTES,
+     g_param_spec_int64 ("total_bytes",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_INSTALL_SNAPSHOT_REQUEST_OFFSET,
+     g_param_spec_int64 ("offset",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_INSTALL_SNAPSHOT_REQUEST_DATA,
+     g_param_spec_boxed ("data",
+                         NULL,
+                         NULL,
+                         G_TYPE_BYTE_ARRAY,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_INSTALL_SNAPSHOT_REQUEST_LEADER_COMMIT,
+     g_param_spec_int64 ("leader_commit",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_INSTALL_SNAPSHOT_REQUEST_TERM_START_INDEX,
+     g_param_spec_int64 ("term_start_index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_INSTALL_SNAPSHOT_REQUEST_AUTH_PROOF,
+     g_param_spec_boxed ("auth_proof",
+                         NULL,
+                         NULL,
+                         G_TYPE_BYTE_ARRAY,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_install_snapshot_request_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvInstallSnapshotRequestClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_install_snapshot_request_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvInstallSnapshotRequest),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_install_snapshot_request_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvInstallSnapshotRequestType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvSnapshotAckRequestProperties
+{
+  PROP_RKV_SNAPSHOT_ACK_REQUEST_0,
+  PROP_RKV_SNAPSHOT_ACK_REQUEST_TERM,
+  PROP_RKV_SNAPSHOT_ACK_REQUEST_REPLICA_ID,
+  PROP_RKV_SNAPSHOT_ACK_REQUEST_SNAPSHOT_INDEX,
+  PROP_RKV_SNAPSHOT_ACK_REQUEST_NEXT_OFFSET,
+  PROP_RKV_SNAPSHOT_ACK_REQUEST_INSTALLED,
+  PROP_RKV_SNAPSHOT_ACK_REQUEST_AUTH_PROOF
+};
+
+/* reads a snapshot_ack_request object */
+static gint32
+rkv_snapshot_ack_request_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvSnapshotAckRequest * this_object = RKV_SNAPSHOT_ACK_REQUEST(object);
+  gboolean isset_term = FALSE;
+  gboolean isset_replica_id = FALSE;
+  gboolean isset_snapshot_index = FALSE;
+  gboolean isset_next_offset = FALSE;
+  gboolean isset_installed = FALSE;
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->term, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_term = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 2:
+        if (ftype == T_I32)
+        {
+          if ((ret = thrift_protocol_read_i32 (protocol, &this_object->replica_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_replica_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 3:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->snapshot_index, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_snapshot_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 4:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->next_offset, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_next_offset = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 5:
+        if (ftype == T_BOOL)
+        {
+          if ((ret = thrift_protocol_read_bool (protocol, &this_object->installed, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_installed = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 6:
+        if (ftype == T_STRING)
+        {
+          if (this_object->auth_proof != NULL)
+          {
+            g_byte_array_unref(this_object->auth_proof);
+            this_object->auth_proof = NULL;
+          }
+
+          if ((ret = thrift_protocol_read_binary (protocol, &data, &len, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->auth_proof = g_byte_array_new();
+          g_byte_array_append (this_object->auth_proof, (guint8 *) data, (guint) len);
+          g_free (data);
+          this_object->__isset_auth_proof = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if (!isset_term)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_replica_id)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_snapshot_index)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_next_offset)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_installed)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  return xfer;
+}
+
+static gint32
+rkv_snapshot_ack_request_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvSnapshotAckRequest * this_object = RKV_SNAPSHOT_ACK_REQUEST(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "SnapshotAckRequest", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "term", T_I64, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->term, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "replica_id", T_I32, 2, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i32 (protocol, this_object->replica_id, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "snapshot_index", T_I64, 3, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->snapshot_index, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "next_offset", T_I64, 4, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->next_offset, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "installed", T_BOOL, 5, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_bool (protocol, this_object->installed, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_auth_proof == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "auth_proof", T_STRING, 6, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_binary (protocol, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->data : NULL, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->len : 0, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_snapshot_ack_request_set_property (GObject *object,
+                                       guint property_id,
+                                       const GValue *value,
+                                       GParamSpec *pspec)
+{
+  RkvSnapshotAckRequest *self = RKV_SNAPSHOT_ACK_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_TERM:
+      self->term = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_REPLICA_ID:
+      self->replica_id = g_value_get_int (value);
+      break;
+
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_SNAPSHOT_INDEX:
+      self->snapshot_index = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_NEXT_OFFSET:
+      self->next_offset = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_INSTALLED:
+      self->installed = g_value_get_boolean (value);
+      break;
+
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_AUTH_PROOF:
+      if (self->auth_proof != NULL)
+        g_byte_array_unref (self->auth_proof);
+      self->auth_proof = g_value_dup_boxed (value);
+      self->__isset_auth_proof = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_snapshot_ack_request_get_property (GObject *object,
+                                       guint property_id,
+                                       GValue *value,
+                                       GParamSpec *pspec)
+{
+  RkvSnapshotAckRequest *self = RKV_SNAPSHOT_ACK_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_TERM:
+      g_value_set_int64 (value, self->term);
+      break;
+
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_REPLICA_ID:
+      g_value_set_int (value, self->replica_id);
+      break;
+
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_SNAPSHOT_INDEX:
+      g_value_set_int64 (value, self->snapshot_index);
+      break;
+
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_NEXT_OFFSET:
+      g_value_set_int64 (value, self->next_offset);
+      break;
+
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_INSTALLED:
+      g_value_set_boolean (value, self->installed);
+      break;
+
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_AUTH_PROOF:
+      g_value_set_boxed (value, self->auth_proof);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_snapshot_ack_request_instance_init (RkvSnapshotAckRequest * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->term = 0;
+  object->replica_id = 0;
+  object->snapshot_index = 0;
+  object->next_offset = 0;
+  object->installed = 0;
+  object->auth_proof = NULL;
+  object->__isset_auth_proof = FALSE;
+}
+
+static void 
+rkv_snapshot_ack_request_finalize (GObject *object)
+{
+  RkvSnapshotAckRequest *tobject = RKV_SNAPSHOT_ACK_REQUEST (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->auth_proof != NULL)
+  {
+    thrift_string_free(tobject->auth_proof);
+    tobject->auth_proof = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_snapshot_ack_request_get_type ())))->finalize (object);
+}
+
+static void
+rkv_snapshot_ack_request_class_init (RkvSnapshotAckRequestClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_snapshot_ack_request_read;
+  struct_class->write = rkv_snapshot_ack_request_write;
+
+  gobject_class->finalize = rkv_snapshot_ack_request_finalize;
+  gobject_class->get_property = rkv_snapshot_ack_request_get_property;
+  gobject_class->set_property = rkv_snapshot_ack_request_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_SNAPSHOT_ACK_REQUEST_TERM,
+     g_param_spec_int64 ("term",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_SNAPSHOT_ACK_REQUEST_REPLICA_ID,
+     g_param_spec_int ("replica_id",
+                       NULL,
+                       NULL,
+                       G_MININT32,
+                       G_MAXINT32,
+                       0,
+                       G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_SNAPSHOT_ACK_REQUEST_SNAPSHOT_INDEX,
+     g_param_spec_int64 ("snapshot_index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_SNAPSHOT_ACK_REQUEST_NEXT_OFFSET,
+     g_param_spec_int64 ("next_offset",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_SNAPSHOT_ACK_REQUEST_INSTALLED,
+     g_param_spec_boolean ("installed",
+                           NULL,
+                           NULL,
+                           FALSE,
+                           G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_SNAPSHOT_ACK_REQUEST_AUTH_PROOF,
+     g_param_spec_boxed ("auth_proof",
+                         NULL,
+                         NULL,
+                         G_TYPE_BYTE_ARRAY,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_snapshot_ack_request_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvSnapshotAckRequestClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_snapshot_ack_request_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvSnapshotAckRequest),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_snapshot_ack_request_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvSnapshotAckRequestType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvRecoveryRequestProperties
+{
+  PROP_RKV_RECOVERY_REQUEST_0,
+  PROP_RKV_RECOVERY_REQUEST_TERM,
+  PROP_RKV_RECOVERY_REQUEST_REPLICA_ID,
+  PROP_RKV_RECOVERY_REQUEST_NONCE,
+  PROP_RKV_RECOVERY_REQUEST_AUTH_PROOF
+};
+
+/* reads a recovery_request object */
+static gint32
+rkv_recovery_request_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvRecoveryRequest * this_object = RKV_RECOVERY_REQUEST(object);
+  gboolean isset_term = FALSE;
+  gboolean isset_replica_id = FALSE;
+  gboolean isset_nonce = FALSE;
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->term, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_term = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 2:
+        if (ftype == T_I32)
+        {
+          if ((ret = thrift_protocol_read_i32 (protocol, &this_object->replica_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_replica_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 3:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->nonce, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_nonce = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 4:
+        if (ftype == T_STRING)
+        {
+          if (this_object->auth_proof != NULL)
+          {
+            g_byte_array_unref(this_object->auth_proof);
+            this_object->auth_proof = NULL;
+          }
+
+          if ((ret = thrift_protocol_read_binary (protocol, &data, &len, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->auth_proof = g_byte_array_new();
+          g_byte_array_append (this_object->auth_proof, (guint8 *) data, (guint) len);
+          g_free (data);
+          this_object->__isset_auth_proof = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if (!isset_term)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_replica_id)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_nonce)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  return xfer;
+}
+
+static gint32
+rkv_recovery_request_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvRecoveryRequest * this_object = RKV_RECOVERY_REQUEST(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "RecoveryRequest", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "term", T_I64, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->term, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "replica_id", T_I32, 2, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i32 (protocol, this_object->replica_id, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "nonce", T_I64, 3, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->nonce, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_auth_proof == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "auth_proof", T_STRING, 4, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_binary (protocol, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->data : NULL, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->len : 0, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_recovery_request_set_property (GObject *object,
+                                   guint property_id,
+                                   const GValue *value,
+                                   GParamSpec *pspec)
+{
+  RkvRecoveryRequest *self = RKV_RECOVERY_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_RECOVERY_REQUEST_TERM:
+      self->term = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_RECOVERY_REQUEST_REPLICA_ID:
+      self->replica_id = g_value_get_int (value);
+      break;
+
+    case PROP_RKV_RECOVERY_REQUEST_NONCE:
+      self->nonce = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_RECOVERY_REQUEST_AUTH_PROOF:
+      if (self->auth_proof != NULL)
+        g_byte_array_unref (self->auth_proof);
+      self->auth_proof = g_value_dup_boxed (value);
+      self->__isset_auth_proof = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_recovery_request_get_property (GObject *object,
+                                   guint property_id,
+                                   GValue *value,
+                                   GParamSpec *pspec)
+{
+  RkvRecoveryRequest *self = RKV_RECOVERY_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_RECOVERY_REQUEST_TERM:
+      g_value_set_int64 (value, self->term);
+      break;
+
+    case PROP_RKV_RECOVERY_REQUEST_REPLICA_ID:
+      g_value_set_int (value, self->replica_id);
+      break;
+
+    case PROP_RKV_RECOVERY_REQUEST_NONCE:
+      g_value_set_int64 (value, self->nonce);
+      break;
+
+    case PROP_RKV_RECOVERY_REQUEST_AUTH_PROOF:
+      g_value_set_boxed (value, self->auth_proof);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_recovery_request_instance_init (RkvRecoveryRequest * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->term = 0;
+  object->replica_id = 0;
+  object->nonce = 0;
+  object->auth_proof = NULL;
+  object->__isset_auth_proof = FALSE;
+}
+
+static void 
+rkv_recovery_request_finalize (GObject *object)
+{
+  RkvRecoveryRequest *tobject = RKV_RECOVERY_REQUEST (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->auth_proof != NULL)
+  {
+    thrift_string_free(tobject->auth_proof);
+    tobject->auth_proof = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_recovery_request_get_type ())))->finalize (object);
+}
+
+static void
+rkv_recovery_request_class_init (RkvRecoveryRequestClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_recovery_request_read;
+  struct_class->write = rkv_recovery_request_write;
+
+  gobject_class->finalize = rkv_recovery_request_finalize;
+  gobject_class->get_property = rkv_recovery_request_get_property;
+  gobject_class->set_property = rkv_recovery_request_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_RECOVERY_REQUEST_TERM,
+     g_param_spec_int64 ("term",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_RECOVERY_REQUEST_REPLICA_ID,
+     g_param_spec_int ("replica_id",
+                       NULL,
+                       NULL,
+                       G_MININT32,
+                       G_MAXINT32,
+                       0,
+                       G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_RECOVERY_REQUEST_NONCE,
+     g_param_spec_int64 ("nonce",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_RECOVERY_REQUEST_AUTH_PROOF,
+     g_param_spec_boxed ("auth_proof",
+                         NULL,
+                         NULL,
+                         G_TYPE_BYTE_ARRAY,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_recovery_request_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvRecoveryRequestClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_recovery_request_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvRecoveryRequest),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_recovery_request_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvRecoveryRequestType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvRecoveryResponseRequestProperties
+{
+  PROP_RKV_RECOVERY_RESPONSE_REQUEST_0,
+  PROP_RKV_RECOVERY_RESPONSE_REQUEST_TERM,
+  PROP_RKV_RECOVERY_RESPONSE_REQUEST_REPLICA_ID,
+  PROP_RKV_RECOVERY_RESPONSE_REQUEST_NONCE,
+  PROP_RKV_RECOVERY_RESPONSE_REQUEST_STANDING,
+  PROP_RKV_RECOVERY_RESPONSE_REQUEST_LEADER_LAST_INDEX,
+  PROP_RKV_RECOVERY_RESPONSE_REQUEST_AUTH_PROOF
+};
+
+/* reads a recovery_response_request object */
+static gint32
+rkv_recovery_response_request_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvRecoveryResponseRequest * this_object = RKV_RECOVERY_RESPONSE_REQUEST(object);
+  gboolean isset_term = FALSE;
+  gboolean isset_replica_id = FALSE;
+  gboolean isset_nonce = FALSE;
+  gboolean isset_standing = FALSE;
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->term, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_term = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 2:
+        if (ftype == T_I32)
+        {
+          if ((ret = thrift_protocol_read_i32 (protocol, &this_object->replica_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_replica_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 3:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->nonce, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_nonce = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 4:
+        if (ftype == T_I32)
+        {
+          gint32 ecast11;
+          if ((ret = thrift_protocol_read_i32 (protocol, &ecast11, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->standing = (RkvRecoveryStanding)ecast11;
+          isset_standing = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 5:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->leader_last_index, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_leader_last_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 6:
+        if (ftype == T_STRING)
+        {
+          if (this_object->auth_proof != NULL)
+          {
+            g_byte_array_unref(this_object->auth_proof);
+            this_object->auth_proof = NULL;
+          }
+
+          if ((ret = thrift_protocol_read_binary (protocol, &data, &len, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->auth_proof = g_byte_array_new();
+          g_byte_array_append (this_object->auth_proof, (guint8 *) data, (guint) len);
+          g_free (data);
+          this_object->__isset_auth_proof = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if (!isset_term)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_replica_id)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_nonce)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_standing)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  return xfer;
+}
+
+static gint32
+rkv_recovery_response_request_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvRecoveryResponseRequest * this_object = RKV_RECOVERY_RESPONSE_REQUEST(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "RecoveryResponseRequest", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "term", T_I64, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->term, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "replica_id", T_I32, 2, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i32 (protocol, this_object->replica_id, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "nonce", T_I64, 3, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->nonce, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "standing", T_I32, 4, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i32 (protocol, (gint32) this_object->standing, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_leader_last_index == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "leader_last_index", T_I64, 5, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->leader_last_index, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_auth_proof == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "auth_proof", T_STRING, 6, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_binary (protocol, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->data : NULL, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->len : 0, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_recovery_response_request_set_property (GObject *object,
+                                            guint property_id,
+                                            const GValue *value,
+                                            GParamSpec *pspec)
+{
+  RkvRecoveryResponseRequest *self = RKV_RECOVERY_RESPONSE_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_TERM:
+      self->term = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_REPLICA_ID:
+      self->replica_id = g_value_get_int (value);
+      break;
+
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_NONCE:
+      self->nonce = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_STANDING:
+      self->standing = g_value_get_int (value);
+      break;
+
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_LEADER_LAST_INDEX:
+      self->leader_last_index = g_value_get_int64 (value);
+      self->__isset_leader_last_index = TRUE;
+      break;
+
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_AUTH_PROOF:
+      if (self->auth_proof != NULL)
+        g_byte_array_unref (self->auth_proof);
+      self->auth_proof = g_value_dup_boxed (value);
+      self->__isset_auth_proof = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_recovery_response_request_get_property (GObject *object,
+                                            guint property_id,
+                                            GValue *value,
+                                            GParamSpec *pspec)
+{
+  RkvRecoveryResponseRequest *self = RKV_RECOVERY_RESPONSE_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_TERM:
+      g_value_set_int64 (value, self->term);
+      break;
+
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_REPLICA_ID:
+      g_value_set_int (value, self->replica_id);
+      break;
+
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_NONCE:
+      g_value_set_int64 (value, self->nonce);
+      break;
+
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_STANDING:
+      g_value_set_int (value, self->standing);
+      break;
+
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_LEADER_LAST_INDEX:
+      g_value_set_int64 (value, self->leader_last_index);
+      break;
+
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_AUTH_PROOF:
+      g_value_set_boxed (value, self->auth_proof);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_recovery_response_request_instance_init (RkvRecoveryResponseRequest * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->term = 0;
+  object->replica_id = 0;
+  object->nonce = 0;
+  object->leader_last_index = 0;
+  object->__isset_leader_last_index = FALSE;
+  object->auth_proof = NULL;
+  object->__isset_auth_proof = FALSE;
+}
+
+static void 
+rkv_recovery_response_request_finalize (GObject *object)
+{
+  RkvRecoveryResponseRequest *tobject = RKV_RECOVERY_RESPONSE_REQUEST (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->auth_proof != NULL)
+  {
+    thrift_string_free(tobject->auth_proof);
+    tobject->auth_proof = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_recovery_response_request_get_type ())))->finalize (object);
+}
+
+static void
+rkv_recovery_response_request_class_init (RkvRecoveryResponseRequestClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_recovery_response_request_read;
+  struct_class->write = rkv_recovery_response_request_write;
+
+  gobject_class->finalize = rkv_recovery_response_request_finalize;
+  gobject_class->get_property = rkv_recovery_response_request_get_property;
+  gobject_class->set_property = rkv_recovery_response_request_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_RECOVERY_RESPONSE_REQUEST_TERM,
+     g_param_spec_int64 ("term",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_RECOVERY_RESPONSE_REQUEST_REPLICA_ID,
+     g_param_spec_int ("replica_id",
+                       NULL,
+                       NULL,
+                       G_MININT32,
+                       G_MAXINT32,
+                       0,
+                       G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_RECOVERY_RESPONSE_REQUEST_NONCE,
+     g_param_spec_int64 ("nonce",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_RECOVERY_RESPONSE_REQUEST_STANDING,
+     g_param_spec_int ("standing",
+                       NULL,
+                       NULL,
+                       0,
+                       2,
+                       0,
+                       G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_RECOVERY_RESPONSE_REQUEST_LEADER_LAST_INDEX,
+     g_param_spec_int64 ("leader_last_index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_RECOVERY_RESPONSE_REQUEST_AUTH_PROOF,
+     g_param_spec_boxed ("auth_proof",
+                         NULL,
+                         NULL,
+                         G_TYPE_BYTE_ARRAY,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_recovery_response_request_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvRecoveryResponseRequestClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_recovery_response_request_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvRecoveryResponseRequest),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_recovery_response_request_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvRecoveryResponseRequestType",
                                    &type_info, 0);
   }
 
@@ -16510,6 +18785,1958 @@ rkv_kv_store_request_log_result_get_type (void)
 
     type = g_type_register_static (THRIFT_TYPE_STRUCT, 
                                    "RkvKvStoreRequestLogResultType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreInstallSnapshotArgsProperties
+{
+  PROP_RKV_KV_STORE_INSTALL_SNAPSHOT_ARGS_0,
+  PROP_RKV_KV_STORE_INSTALL_SNAPSHOT_ARGS_REQUEST
+};
+
+/* reads a kv_store_install_snapshot_args object */
+static gint32
+rkv_kv_store_install_snapshot_args_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreInstallSnapshotArgs * this_object = RKV_KV_STORE_INSTALL_SNAPSHOT_ARGS(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+          {
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_request = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_install_snapshot_args_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreInstallSnapshotArgs * this_object = RKV_KV_STORE_INSTALL_SNAPSHOT_ARGS(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreInstallSnapshotArgs", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "request", T_STRUCT, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_install_snapshot_args_set_property (GObject *object,
+                                                 guint property_id,
+                                                 const GValue *value,
+                                                 GParamSpec *pspec)
+{
+  RkvKvStoreInstallSnapshotArgs *self = RKV_KV_STORE_INSTALL_SNAPSHOT_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_INSTALL_SNAPSHOT_ARGS_REQUEST:
+      if (self->request != NULL)
+        g_object_unref (self->request);
+      self->request = g_value_dup_object (value);
+      self->__isset_request = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_install_snapshot_args_get_property (GObject *object,
+                                                 guint property_id,
+                                                 GValue *value,
+                                                 GParamSpec *pspec)
+{
+  RkvKvStoreInstallSnapshotArgs *self = RKV_KV_STORE_INSTALL_SNAPSHOT_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_INSTALL_SNAPSHOT_ARGS_REQUEST:
+      g_value_set_object (value, self->request);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_install_snapshot_args_instance_init (RkvKvStoreInstallSnapshotArgs * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->request = g_object_new (RKV_TYPE_INSTALL_SNAPSHOT_REQUEST, NULL);
+  object->__isset_request = FALSE;
+}
+
+static void 
+rkv_kv_store_install_snapshot_args_finalize (GObject *object)
+{
+  RkvKvStoreInstallSnapshotArgs *tobject = RKV_KV_STORE_INSTALL_SNAPSHOT_ARGS (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->request != NULL)
+  {
+    g_object_unref(tobject->request);
+    tobject->request = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_install_snapshot_args_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_install_snapshot_args_class_init (RkvKvStoreInstallSnapshotArgsClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_install_snapshot_args_read;
+  struct_class->write = rkv_kv_store_install_snapshot_args_write;
+
+  gobject_class->finalize = rkv_kv_store_install_snapshot_args_finalize;
+  gobject_class->get_property = rkv_kv_store_install_snapshot_args_get_property;
+  gobject_class->set_property = rkv_kv_store_install_snapshot_args_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_INSTALL_SNAPSHOT_ARGS_REQUEST,
+     g_param_spec_object ("request",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_INSTALL_SNAPSHOT_REQUEST,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_install_snapshot_args_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreInstallSnapshotArgsClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_install_snapshot_args_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreInstallSnapshotArgs),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_install_snapshot_args_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreInstallSnapshotArgsType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreInstallSnapshotResultProperties
+{
+  PROP_RKV_KV_STORE_INSTALL_SNAPSHOT_RESULT_0,
+  PROP_RKV_KV_STORE_INSTALL_SNAPSHOT_RESULT_ERROR
+};
+
+/* reads a kv_store_install_snapshot_result object */
+static gint32
+rkv_kv_store_install_snapshot_result_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreInstallSnapshotResult * this_object = RKV_KV_STORE_INSTALL_SNAPSHOT_RESULT(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          /* This struct is an exception */
+          if ( this_object->error != NULL)
+          {
+            g_object_unref (this_object->error);
+          }
+          this_object->error = g_object_new (RKV_TYPE_KV_ERROR, NULL);
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+          {
+            g_object_unref (this_object->error);
+            this_object->error = NULL;
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_error = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_install_snapshot_result_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreInstallSnapshotResult * this_object = RKV_KV_STORE_INSTALL_SNAPSHOT_RESULT(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreInstallSnapshotResult", error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_error == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "error", T_STRUCT, 1, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_install_snapshot_result_set_property (GObject *object,
+                                                   guint property_id,
+                                                   const GValue *value,
+                                                   GParamSpec *pspec)
+{
+  RkvKvStoreInstallSnapshotResult *self = RKV_KV_STORE_INSTALL_SNAPSHOT_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_INSTALL_SNAPSHOT_RESULT_ERROR:
+      if (self->error != NULL)
+        g_object_unref (self->error);
+      self->error = g_value_dup_object (value);
+      self->__isset_error = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_install_snapshot_result_get_property (GObject *object,
+                                                   guint property_id,
+                                                   GValue *value,
+                                                   GParamSpec *pspec)
+{
+  RkvKvStoreInstallSnapshotResult *self = RKV_KV_STORE_INSTALL_SNAPSHOT_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_INSTALL_SNAPSHOT_RESULT_ERROR:
+      g_value_set_object (value, self->error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_install_snapshot_result_instance_init (RkvKvStoreInstallSnapshotResult * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->error = NULL;
+  object->__isset_error = FALSE;
+}
+
+static void 
+rkv_kv_store_install_snapshot_result_finalize (GObject *object)
+{
+  RkvKvStoreInstallSnapshotResult *tobject = RKV_KV_STORE_INSTALL_SNAPSHOT_RESULT (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->error != NULL)
+  {
+    g_object_unref(tobject->error);
+    tobject->error = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_install_snapshot_result_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_install_snapshot_result_class_init (RkvKvStoreInstallSnapshotResultClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_install_snapshot_result_read;
+  struct_class->write = rkv_kv_store_install_snapshot_result_write;
+
+  gobject_class->finalize = rkv_kv_store_install_snapshot_result_finalize;
+  gobject_class->get_property = rkv_kv_store_install_snapshot_result_get_property;
+  gobject_class->set_property = rkv_kv_store_install_snapshot_result_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_INSTALL_SNAPSHOT_RESULT_ERROR,
+     g_param_spec_object ("error",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_KV_ERROR,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_install_snapshot_result_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreInstallSnapshotResultClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_install_snapshot_result_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreInstallSnapshotResult),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_install_snapshot_result_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreInstallSnapshotResultType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreSnapshotAckArgsProperties
+{
+  PROP_RKV_KV_STORE_SNAPSHOT_ACK_ARGS_0,
+  PROP_RKV_KV_STORE_SNAPSHOT_ACK_ARGS_REQUEST
+};
+
+/* reads a kv_store_snapshot_ack_args object */
+static gint32
+rkv_kv_store_snapshot_ack_args_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreSnapshotAckArgs * this_object = RKV_KV_STORE_SNAPSHOT_ACK_ARGS(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+          {
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_request = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_snapshot_ack_args_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreSnapshotAckArgs * this_object = RKV_KV_STORE_SNAPSHOT_ACK_ARGS(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreSnapshotAckArgs", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "request", T_STRUCT, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_snapshot_ack_args_set_property (GObject *object,
+                                             guint property_id,
+                                             const GValue *value,
+                                             GParamSpec *pspec)
+{
+  RkvKvStoreSnapshotAckArgs *self = RKV_KV_STORE_SNAPSHOT_ACK_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_SNAPSHOT_ACK_ARGS_REQUEST:
+      if (self->request != NULL)
+        g_object_unref (self->request);
+      self->request = g_value_dup_object (value);
+      self->__isset_request = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_snapshot_ack_args_get_property (GObject *object,
+                                             guint property_id,
+                                             GValue *value,
+                                             GParamSpec *pspec)
+{
+  RkvKvStoreSnapshotAckArgs *self = RKV_KV_STORE_SNAPSHOT_ACK_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_SNAPSHOT_ACK_ARGS_REQUEST:
+      g_value_set_object (value, self->request);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_snapshot_ack_args_instance_init (RkvKvStoreSnapshotAckArgs * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->request = g_object_new (RKV_TYPE_SNAPSHOT_ACK_REQUEST, NULL);
+  object->__isset_request = FALSE;
+}
+
+static void 
+rkv_kv_store_snapshot_ack_args_finalize (GObject *object)
+{
+  RkvKvStoreSnapshotAckArgs *tobject = RKV_KV_STORE_SNAPSHOT_ACK_ARGS (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->request != NULL)
+  {
+    g_object_unref(tobject->request);
+    tobject->request = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_snapshot_ack_args_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_snapshot_ack_args_class_init (RkvKvStoreSnapshotAckArgsClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_snapshot_ack_args_read;
+  struct_class->write = rkv_kv_store_snapshot_ack_args_write;
+
+  gobject_class->finalize = rkv_kv_store_snapshot_ack_args_finalize;
+  gobject_class->get_property = rkv_kv_store_snapshot_ack_args_get_property;
+  gobject_class->set_property = rkv_kv_store_snapshot_ack_args_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_SNAPSHOT_ACK_ARGS_REQUEST,
+     g_param_spec_object ("request",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_SNAPSHOT_ACK_REQUEST,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_snapshot_ack_args_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreSnapshotAckArgsClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_snapshot_ack_args_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreSnapshotAckArgs),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_snapshot_ack_args_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreSnapshotAckArgsType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreSnapshotAckResultProperties
+{
+  PROP_RKV_KV_STORE_SNAPSHOT_ACK_RESULT_0,
+  PROP_RKV_KV_STORE_SNAPSHOT_ACK_RESULT_ERROR
+};
+
+/* reads a kv_store_snapshot_ack_result object */
+static gint32
+rkv_kv_store_snapshot_ack_result_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreSnapshotAckResult * this_object = RKV_KV_STORE_SNAPSHOT_ACK_RESULT(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          /* This struct is an exception */
+          if ( this_object->error != NULL)
+          {
+            g_object_unref (this_object->error);
+          }
+          this_object->error = g_object_new (RKV_TYPE_KV_ERROR, NULL);
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+          {
+            g_object_unref (this_object->error);
+            this_object->error = NULL;
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_error = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_snapshot_ack_result_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreSnapshotAckResult * this_object = RKV_KV_STORE_SNAPSHOT_ACK_RESULT(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreSnapshotAckResult", error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_error == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "error", T_STRUCT, 1, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_snapshot_ack_result_set_property (GObject *object,
+                                               guint property_id,
+                                               const GValue *value,
+                                               GParamSpec *pspec)
+{
+  RkvKvStoreSnapshotAckResult *self = RKV_KV_STORE_SNAPSHOT_ACK_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_SNAPSHOT_ACK_RESULT_ERROR:
+      if (self->error != NULL)
+        g_object_unref (self->error);
+      self->error = g_value_dup_object (value);
+      self->__isset_error = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_snapshot_ack_result_get_property (GObject *object,
+                                               guint property_id,
+                                               GValue *value,
+                                               GParamSpec *pspec)
+{
+  RkvKvStoreSnapshotAckResult *self = RKV_KV_STORE_SNAPSHOT_ACK_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_SNAPSHOT_ACK_RESULT_ERROR:
+      g_value_set_object (value, self->error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_snapshot_ack_result_instance_init (RkvKvStoreSnapshotAckResult * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->error = NULL;
+  object->__isset_error = FALSE;
+}
+
+static void 
+rkv_kv_store_snapshot_ack_result_finalize (GObject *object)
+{
+  RkvKvStoreSnapshotAckResult *tobject = RKV_KV_STORE_SNAPSHOT_ACK_RESULT (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->error != NULL)
+  {
+    g_object_unref(tobject->error);
+    tobject->error = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_snapshot_ack_result_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_snapshot_ack_result_class_init (RkvKvStoreSnapshotAckResultClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_snapshot_ack_result_read;
+  struct_class->write = rkv_kv_store_snapshot_ack_result_write;
+
+  gobject_class->finalize = rkv_kv_store_snapshot_ack_result_finalize;
+  gobject_class->get_property = rkv_kv_store_snapshot_ack_result_get_property;
+  gobject_class->set_property = rkv_kv_store_snapshot_ack_result_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_SNAPSHOT_ACK_RESULT_ERROR,
+     g_param_spec_object ("error",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_KV_ERROR,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_snapshot_ack_result_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreSnapshotAckResultClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_snapshot_ack_result_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreSnapshotAckResult),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_snapshot_ack_result_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreSnapshotAckResultType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreRecoverArgsProperties
+{
+  PROP_RKV_KV_STORE_RECOVER_ARGS_0,
+  PROP_RKV_KV_STORE_RECOVER_ARGS_REQUEST
+};
+
+/* reads a kv_store_recover_args object */
+static gint32
+rkv_kv_store_recover_args_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreRecoverArgs * this_object = RKV_KV_STORE_RECOVER_ARGS(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+          {
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_request = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_recover_args_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreRecoverArgs * this_object = RKV_KV_STORE_RECOVER_ARGS(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreRecoverArgs", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "request", T_STRUCT, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_recover_args_set_property (GObject *object,
+                                        guint property_id,
+                                        const GValue *value,
+                                        GParamSpec *pspec)
+{
+  RkvKvStoreRecoverArgs *self = RKV_KV_STORE_RECOVER_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_RECOVER_ARGS_REQUEST:
+      if (self->request != NULL)
+        g_object_unref (self->request);
+      self->request = g_value_dup_object (value);
+      self->__isset_request = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_recover_args_get_property (GObject *object,
+                                        guint property_id,
+                                        GValue *value,
+                                        GParamSpec *pspec)
+{
+  RkvKvStoreRecoverArgs *self = RKV_KV_STORE_RECOVER_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_RECOVER_ARGS_REQUEST:
+      g_value_set_object (value, self->request);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_recover_args_instance_init (RkvKvStoreRecoverArgs * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->request = g_object_new (RKV_TYPE_RECOVERY_REQUEST, NULL);
+  object->__isset_request = FALSE;
+}
+
+static void 
+rkv_kv_store_recover_args_finalize (GObject *object)
+{
+  RkvKvStoreRecoverArgs *tobject = RKV_KV_STORE_RECOVER_ARGS (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->request != NULL)
+  {
+    g_object_unref(tobject->request);
+    tobject->request = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_recover_args_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_recover_args_class_init (RkvKvStoreRecoverArgsClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_recover_args_read;
+  struct_class->write = rkv_kv_store_recover_args_write;
+
+  gobject_class->finalize = rkv_kv_store_recover_args_finalize;
+  gobject_class->get_property = rkv_kv_store_recover_args_get_property;
+  gobject_class->set_property = rkv_kv_store_recover_args_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_RECOVER_ARGS_REQUEST,
+     g_param_spec_object ("request",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_RECOVERY_REQUEST,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_recover_args_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreRecoverArgsClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_recover_args_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreRecoverArgs),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_recover_args_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreRecoverArgsType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreRecoverResultProperties
+{
+  PROP_RKV_KV_STORE_RECOVER_RESULT_0,
+  PROP_RKV_KV_STORE_RECOVER_RESULT_ERROR
+};
+
+/* reads a kv_store_recover_result object */
+static gint32
+rkv_kv_store_recover_result_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreRecoverResult * this_object = RKV_KV_STORE_RECOVER_RESULT(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          /* This struct is an exception */
+          if ( this_object->error != NULL)
+          {
+            g_object_unref (this_object->error);
+          }
+          this_object->error = g_object_new (RKV_TYPE_KV_ERROR, NULL);
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+          {
+            g_object_unref (this_object->error);
+            this_object->error = NULL;
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_error = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_recover_result_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreRecoverResult * this_object = RKV_KV_STORE_RECOVER_RESULT(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreRecoverResult", error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_error == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "error", T_STRUCT, 1, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_recover_result_set_property (GObject *object,
+                                          guint property_id,
+                                          const GValue *value,
+                                          GParamSpec *pspec)
+{
+  RkvKvStoreRecoverResult *self = RKV_KV_STORE_RECOVER_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_RECOVER_RESULT_ERROR:
+      if (self->error != NULL)
+        g_object_unref (self->error);
+      self->error = g_value_dup_object (value);
+      self->__isset_error = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_recover_result_get_property (GObject *object,
+                                          guint property_id,
+                                          GValue *value,
+                                          GParamSpec *pspec)
+{
+  RkvKvStoreRecoverResult *self = RKV_KV_STORE_RECOVER_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_RECOVER_RESULT_ERROR:
+      g_value_set_object (value, self->error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_recover_result_instance_init (RkvKvStoreRecoverResult * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->error = NULL;
+  object->__isset_error = FALSE;
+}
+
+static void 
+rkv_kv_store_recover_result_finalize (GObject *object)
+{
+  RkvKvStoreRecoverResult *tobject = RKV_KV_STORE_RECOVER_RESULT (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->error != NULL)
+  {
+    g_object_unref(tobject->error);
+    tobject->error = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_recover_result_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_recover_result_class_init (RkvKvStoreRecoverResultClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_recover_result_read;
+  struct_class->write = rkv_kv_store_recover_result_write;
+
+  gobject_class->finalize = rkv_kv_store_recover_result_finalize;
+  gobject_class->get_property = rkv_kv_store_recover_result_get_property;
+  gobject_class->set_property = rkv_kv_store_recover_result_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_RECOVER_RESULT_ERROR,
+     g_param_spec_object ("error",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_KV_ERROR,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_recover_result_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreRecoverResultClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_recover_result_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreRecoverResult),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_recover_result_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreRecoverResultType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreRecoveryResponseArgsProperties
+{
+  PROP_RKV_KV_STORE_RECOVERY_RESPONSE_ARGS_0,
+  PROP_RKV_KV_STORE_RECOVERY_RESPONSE_ARGS_REQUEST
+};
+
+/* reads a kv_store_recovery_response_args object */
+static gint32
+rkv_kv_store_recovery_response_args_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreRecoveryResponseArgs * this_object = RKV_KV_STORE_RECOVERY_RESPONSE_ARGS(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+          {
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_request = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_recovery_response_args_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreRecoveryResponseArgs * this_object = RKV_KV_STORE_RECOVERY_RESPONSE_ARGS(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreRecoveryResponseArgs", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "request", T_STRUCT, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_recovery_response_args_set_property (GObject *object,
+                                                  guint property_id,
+                                                  const GValue *value,
+                                                  GParamSpec *pspec)
+{
+  RkvKvStoreRecoveryResponseArgs *self = RKV_KV_STORE_RECOVERY_RESPONSE_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_RECOVERY_RESPONSE_ARGS_REQUEST:
+      if (self->request != NULL)
+        g_object_unref (self->request);
+      self->request = g_value_dup_object (value);
+      self->__isset_request = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_recovery_response_args_get_property (GObject *object,
+                                                  guint property_id,
+                                                  GValue *value,
+                                                  GParamSpec *pspec)
+{
+  RkvKvStoreRecoveryResponseArgs *self = RKV_KV_STORE_RECOVERY_RESPONSE_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_RECOVERY_RESPONSE_ARGS_REQUEST:
+      g_value_set_object (value, self->request);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_recovery_response_args_instance_init (RkvKvStoreRecoveryResponseArgs * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->request = g_object_new (RKV_TYPE_RECOVERY_RESPONSE_REQUEST, NULL);
+  object->__isset_request = FALSE;
+}
+
+static void 
+rkv_kv_store_recovery_response_args_finalize (GObject *object)
+{
+  RkvKvStoreRecoveryResponseArgs *tobject = RKV_KV_STORE_RECOVERY_RESPONSE_ARGS (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->request != NULL)
+  {
+    g_object_unref(tobject->request);
+    tobject->request = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_recovery_response_args_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_recovery_response_args_class_init (RkvKvStoreRecoveryResponseArgsClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_recovery_response_args_read;
+  struct_class->write = rkv_kv_store_recovery_response_args_write;
+
+  gobject_class->finalize = rkv_kv_store_recovery_response_args_finalize;
+  gobject_class->get_property = rkv_kv_store_recovery_response_args_get_property;
+  gobject_class->set_property = rkv_kv_store_recovery_response_args_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_RECOVERY_RESPONSE_ARGS_REQUEST,
+     g_param_spec_object ("request",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_RECOVERY_RESPONSE_REQUEST,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_recovery_response_args_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreRecoveryResponseArgsClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_recovery_response_args_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreRecoveryResponseArgs),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_recovery_response_args_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreRecoveryResponseArgsType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreRecoveryResponseResultProperties
+{
+  PROP_RKV_KV_STORE_RECOVERY_RESPONSE_RESULT_0,
+  PROP_RKV_KV_STORE_RECOVERY_RESPONSE_RESULT_ERROR
+};
+
+/* reads a kv_store_recovery_response_result object */
+static gint32
+rkv_kv_store_recovery_response_result_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreRecoveryResponseResult * this_object = RKV_KV_STORE_RECOVERY_RESPONSE_RESULT(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          /* This struct is an exception */
+          if ( this_object->error != NULL)
+          {
+            g_object_unref (this_object->error);
+          }
+          this_object->error = g_object_new (RKV_TYPE_KV_ERROR, NULL);
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+          {
+            g_object_unref (this_object->error);
+            this_object->error = NULL;
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_error = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_recovery_response_result_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreRecoveryResponseResult * this_object = RKV_KV_STORE_RECOVERY_RESPONSE_RESULT(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreRecoveryResponseResult", error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_error == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "error", T_STRUCT, 1, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_recovery_response_result_set_property (GObject *object,
+                                                    guint property_id,
+                                                    const GValue *value,
+                                                    GParamSpec *pspec)
+{
+  RkvKvStoreRecoveryResponseResult *self = RKV_KV_STORE_RECOVERY_RESPONSE_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_RECOVERY_RESPONSE_RESULT_ERROR:
+      if (self->error != NULL)
+        g_object_unref (self->error);
+      self->error = g_value_dup_object (value);
+      self->__isset_error = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_recovery_response_result_get_property (GObject *object,
+                                                    guint property_id,
+                                                    GValue *value,
+                                                    GParamSpec *pspec)
+{
+  RkvKvStoreRecoveryResponseResult *self = RKV_KV_STORE_RECOVERY_RESPONSE_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_RECOVERY_RESPONSE_RESULT_ERROR:
+      g_value_set_object (value, self->error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_recovery_response_result_instance_init (RkvKvStoreRecoveryResponseResult * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->error = NULL;
+  object->__isset_error = FALSE;
+}
+
+static void 
+rkv_kv_store_recovery_response_result_finalize (GObject *object)
+{
+  RkvKvStoreRecoveryResponseResult *tobject = RKV_KV_STORE_RECOVERY_RESPONSE_RESULT (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->error != NULL)
+  {
+    g_object_unref(tobject->error);
+    tobject->error = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_recovery_response_result_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_recovery_response_result_class_init (RkvKvStoreRecoveryResponseResultClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_recovery_response_result_read;
+  struct_class->write = rkv_kv_store_recovery_response_result_write;
+
+  gobject_class->finalize = rkv_kv_store_recovery_response_result_finalize;
+  gobject_class->get_property = rkv_kv_store_recovery_response_result_get_property;
+  gobject_class->set_property = rkv_kv_store_recovery_response_result_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_RECOVERY_RESPONSE_RESULT_ERROR,
+     g_param_spec_object ("error",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_KV_ERROR,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_recovery_response_result_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreRecoveryResponseResultClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_recovery_response_result_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreRecoveryResponseResult),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_recovery_response_result_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreRecoveryResponseResultType",
                                    &type_info, 0);
   }
 

@@ -14,15 +14,30 @@ import RotorConsensus
 /// - appendEntry: prev_log_index, entry count, CRC-32 of the entries' data
 /// - commitNotification: commit_index, round
 /// - startViewChange: proposed_term
-/// - doViewChange: last_index, entries_from, entry count
+/// - doViewChange: last_index, entries_from, entry count, then base_index and
+///   base_term only when either is not 0 (so a sender that never compacts, or
+///   one built before they existed, proves the same header as before)
 /// - requestLog: from_index
+/// - installSnapshot: snapshot_index, snapshot_term, total_bytes, offset,
+///   leader_commit, term_start_index, the chunk's length, then `|` and the
+///   chunk's bytes themselves
+/// - snapshotAck: snapshot_index, next_offset, installed (1 or 0)
+/// - recover: nonce (unsigned)
+/// - recoveryResponse: nonce (unsigned), standing (0 fresh, 1 recovering,
+///   2 member), leader_last_index or `none`
 ///
 /// The CRC-32 (zlib's) runs over every entry in order: its data's length as
 /// 4 bytes big-endian, then the data, so entry boundaries count too.
 ///
-/// The proof binds only these fields and carries no nonce: it tells replicas
-/// of one cluster from everything else; it does not stop a replay or a
-/// tampering of the fields it leaves out by someone on the network path.
+/// A snapshot chunk's bytes go into the HMAC whole rather than as a CRC: an
+/// installed snapshot replaces the follower's entire state, so a forger must
+/// not be able to swap a chunk for one with the same CRC. It costs one
+/// SHA-256 pass per chunk on each side, and chunks travel one at a time.
+///
+/// The proof binds only these fields and carries no freshness: it tells
+/// replicas of one cluster from everything else; it does not stop a replay
+/// or a tampering of the fields it leaves out by someone on the network path.
+/// (The recovery nonce makes answers specific to one recovery, not secret.)
 ///
 /// Never logs or prints the secret.
 public struct ClusterAuthenticator: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
@@ -34,7 +49,7 @@ public struct ClusterAuthenticator: Sendable, CustomStringConvertible, CustomDeb
 
     /// The proof to send with `call`: 32 bytes.
     public func proof(for call: PeerCall) -> [UInt8] {
-        HMACSHA256.digest(key: key, message: Self.canonicalHeader(call))
+        HMACSHA256.digest(key: key, message: Self.canonicalHeader(call), Self.signedPayload(call))
     }
 
     /// Whether `proof` is the proof of `call` under this secret. Constant-time
@@ -61,8 +76,25 @@ public struct ClusterAuthenticator: Sendable, CustomStringConvertible, CustomDeb
             header += "\(m.lastIndex)|\(m.entriesFrom)|\(m.entries.count)"
         case .requestLog(let m):
             header += "\(m.fromIndex)"
+        case .installSnapshot(let m):
+            header += "\(m.snapshotIndex)|\(m.snapshotTerm)|\(m.totalBytes)|\(m.offset)|\(m.leaderCommit)|\(m.termStartIndex)|\(m.data.count)|"
+        case .snapshotAck(let m):
+            header += "\(m.snapshotIndex)|\(m.nextOffset)|\(m.installed ? 1 : 0)"
+        case .recover(let m):
+            header += "\(m.nonce)"
+        case .recoveryResponse(let m):
+            header += "\(m.nonce)|\(m.standing.rawValue)|\(m.leaderLastIndex.map { "\($0)" } ?? "none")"
+        }
+        if case .doViewChange(let m) = call, m.baseIndex != 0 || m.baseTerm != 0 {
+            header += "|\(m.baseIndex)|\(m.baseTerm)"
         }
         return Array(header.utf8)
+    }
+
+    /// Bytes proven after the header, as they are: a snapshot chunk's data (empty for every other call).
+    static func signedPayload(_ call: PeerCall) -> [UInt8] {
+        if case .installSnapshot(let m) = call { return m.data }
+        return []
     }
 
     /// zlib's CRC-32 over each entry's length (4 bytes, big-endian) and data.
@@ -113,7 +145,8 @@ func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
 enum HMACSHA256 {
     static let digestLength = 32
 
-    static func digest(key: [UInt8], message: [UInt8]) -> [UInt8] {
+    /// The HMAC of the concatenation of `message`'s parts, without concatenating them.
+    static func digest(key: [UInt8], message: [UInt8]...) -> [UInt8] {
         // GHmac copies the key; a fresh one per call keeps this free of shared mutable C state.
         let hmac: OpaquePointer? = key.withUnsafeBufferPointer { key in
             withUnsafePointer(to: UInt8(0)) { empty in
@@ -122,8 +155,10 @@ enum HMACSHA256 {
         }
         guard let hmac else { preconditionFailure("g_hmac_new(G_CHECKSUM_SHA256) failed") }
         defer { g_hmac_unref(hmac) }
-        message.withUnsafeBufferPointer { message in
-            if let base = message.baseAddress, message.count > 0 { g_hmac_update(hmac, base, gssize(message.count)) }
+        for part in message {
+            part.withUnsafeBufferPointer { part in
+                if let base = part.baseAddress, part.count > 0 { g_hmac_update(hmac, base, gssize(part.count)) }
+            }
         }
         var digest = [UInt8](repeating: 0, count: digestLength)
         var length = gsize(digestLength)

@@ -6,7 +6,9 @@ public enum PeerReply: Sendable, Equatable {
     case appendEntry(AppendResponse)
     /// Answers `commitNotification` (IDL CommitNotificationResponse).
     case commitNotification(CommitAck)
-    /// Answers the void RPCs: `startViewChange`, `doViewChange`, `requestLog`.
+    /// Answers the void RPCs: `startViewChange`, `doViewChange`, `requestLog`,
+    /// `installSnapshot`, `snapshotAck`, `recover` and `recoveryResponse`. Their
+    /// answers in the protocol, if any, come later as calls of their own.
     case done
 
     /// Whether this is the right kind of reply to a call of `method`.

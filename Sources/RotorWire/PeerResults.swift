@@ -5,7 +5,7 @@ import RotorThriftGen
 
 /// Consensus replies ↔ the generated `rkv_kv_store_{appendEntry,...}_result`
 /// structs: `success` (AppendEntryResponse, CommitNotificationResponse, or
-/// nothing for the void methods) or the declared `KvError`.
+/// nothing for the void methods, which are all the others) or the declared `KvError`.
 extension ThriftMessageCodec {
     func writePeerResult(_ outcome: Result<PeerReply, KVError>, method: PeerCall.Method) {
         if case .success(let reply) = outcome, !reply.answers(method) {
@@ -50,6 +50,14 @@ extension ThriftMessageCodec {
             writeVoidResult(outcome.map { _ in () }, rkv_kv_store_do_view_change_result_get_type(), RkvKvStoreDoViewChangeResult.self)
         case .requestLog:
             writeVoidResult(outcome.map { _ in () }, rkv_kv_store_request_log_result_get_type(), RkvKvStoreRequestLogResult.self)
+        case .installSnapshot:
+            writeVoidResult(outcome.map { _ in () }, rkv_kv_store_install_snapshot_result_get_type(), RkvKvStoreInstallSnapshotResult.self)
+        case .snapshotAck:
+            writeVoidResult(outcome.map { _ in () }, rkv_kv_store_snapshot_ack_result_get_type(), RkvKvStoreSnapshotAckResult.self)
+        case .recover:
+            writeVoidResult(outcome.map { _ in () }, rkv_kv_store_recover_result_get_type(), RkvKvStoreRecoverResult.self)
+        case .recoveryResponse:
+            writeVoidResult(outcome.map { _ in () }, rkv_kv_store_recovery_response_result_get_type(), RkvKvStoreRecoveryResponseResult.self)
         }
     }
 
@@ -79,6 +87,14 @@ extension ThriftMessageCodec {
             outcome = try readVoidResult(rkv_kv_store_do_view_change_result_get_type(), RkvKvStoreDoViewChangeResult.self).map { .done }
         case .requestLog:
             outcome = try readVoidResult(rkv_kv_store_request_log_result_get_type(), RkvKvStoreRequestLogResult.self).map { .done }
+        case .installSnapshot:
+            outcome = try readVoidResult(rkv_kv_store_install_snapshot_result_get_type(), RkvKvStoreInstallSnapshotResult.self).map { .done }
+        case .snapshotAck:
+            outcome = try readVoidResult(rkv_kv_store_snapshot_ack_result_get_type(), RkvKvStoreSnapshotAckResult.self).map { .done }
+        case .recover:
+            outcome = try readVoidResult(rkv_kv_store_recover_result_get_type(), RkvKvStoreRecoverResult.self).map { .done }
+        case .recoveryResponse:
+            outcome = try readVoidResult(rkv_kv_store_recovery_response_result_get_type(), RkvKvStoreRecoveryResponseResult.self).map { .done }
         }
         guard let outcome else { throw .unexpectedReply("\(method.rawValue) reply carries neither a result nor an error") }
         if case .success(let reply) = outcome, let problem = reply.validationProblem {
@@ -130,6 +146,26 @@ extension RkvKvStoreDoViewChangeResult: DeclaresKvError {
 }
 
 extension RkvKvStoreRequestLogResult: DeclaresKvError {
+    var errorIfSet: UnsafeMutablePointer<RkvKvError>? { __isset_error != 0 ? error : nil }
+    mutating func setError(_ error: UnsafeMutablePointer<RkvKvError>) { self.error = error; __isset_error = 1 }
+}
+
+extension RkvKvStoreInstallSnapshotResult: DeclaresKvError {
+    var errorIfSet: UnsafeMutablePointer<RkvKvError>? { __isset_error != 0 ? error : nil }
+    mutating func setError(_ error: UnsafeMutablePointer<RkvKvError>) { self.error = error; __isset_error = 1 }
+}
+
+extension RkvKvStoreSnapshotAckResult: DeclaresKvError {
+    var errorIfSet: UnsafeMutablePointer<RkvKvError>? { __isset_error != 0 ? error : nil }
+    mutating func setError(_ error: UnsafeMutablePointer<RkvKvError>) { self.error = error; __isset_error = 1 }
+}
+
+extension RkvKvStoreRecoverResult: DeclaresKvError {
+    var errorIfSet: UnsafeMutablePointer<RkvKvError>? { __isset_error != 0 ? error : nil }
+    mutating func setError(_ error: UnsafeMutablePointer<RkvKvError>) { self.error = error; __isset_error = 1 }
+}
+
+extension RkvKvStoreRecoveryResponseResult: DeclaresKvError {
     var errorIfSet: UnsafeMutablePointer<RkvKvError>? { __isset_error != 0 ? error : nil }
     mutating func setError(_ error: UnsafeMutablePointer<RkvKvError>) { self.error = error; __isset_error = 1 }
 }

@@ -2,7 +2,8 @@ import CThriftGLib
 import RotorConsensus
 import RotorThriftGen
 
-/// Consensus calls ↔ the generated `rkv_kv_store_{appendEntry,...}_args` structs.
+/// Consensus calls ↔ the generated `rkv_kv_store_{appendEntry,...}_args` structs
+/// (the state transfer and recovery calls in SnapshotStructs and RecoveryStructs).
 ///
 /// Decoding validates what the consensus core takes for granted (no negative
 /// term, index or replica id; entries numbered consecutively from where the
@@ -37,7 +38,9 @@ extension ThriftMessageCodec {
                 let call = PeerCall.doViewChange(DoViewChange(
                     term: Int64(s.pointee.term), from: ReplicaID(s.pointee.replica_id), lastNormalTerm: Int64(s.pointee.last_normal_term),
                     lastIndex: Int64(s.pointee.last_index), commitIndex: Int64(s.pointee.commit_index),
-                    entriesFrom: Int64(s.pointee.entries_from), entries: Self.logEntries(s.pointee.entries)))
+                    entriesFrom: Int64(s.pointee.entries_from), entries: Self.logEntries(s.pointee.entries),
+                    baseIndex: s.pointee.__isset_base_index != 0 ? Int64(s.pointee.base_index) : 0,
+                    baseTerm: s.pointee.__isset_base_term != 0 ? Int64(s.pointee.base_term) : 0))
                 return .success((call, Self.proof(s.pointee.auth_proof, isSet: s.pointee.__isset_auth_proof)))
             }
         case .requestLog:
@@ -47,6 +50,14 @@ extension ThriftMessageCodec {
                     term: Int64(s.pointee.term), from: ReplicaID(s.pointee.replica_id), fromIndex: Int64(s.pointee.from_index)))
                 return .success((call, Self.proof(s.pointee.auth_proof, isSet: s.pointee.__isset_auth_proof)))
             }
+        case .installSnapshot:
+            decoded = try readInstallSnapshotArguments()
+        case .snapshotAck:
+            decoded = try readSnapshotAckArguments()
+        case .recover:
+            decoded = try readRecoverArguments()
+        case .recoveryResponse:
+            decoded = try readRecoveryResponseArguments()
         }
         let result = try decoded.get()
         if let problem = result.call.validationProblem { throw .malformedMessage(problem) }
@@ -104,6 +115,10 @@ extension ThriftMessageCodec {
             s.pointee.commit_index = gint64(m.commitIndex)
             s.pointee.entries_from = gint64(m.entriesFrom)
             Self.fill(s.pointee.entries, with: m.entries)
+            s.pointee.base_index = gint64(m.baseIndex)
+            s.pointee.__isset_base_index = 1
+            s.pointee.base_term = gint64(m.baseTerm)
+            s.pointee.__isset_base_term = 1
             Self.setProof(proof, &s.pointee.auth_proof, &s.pointee.__isset_auth_proof)
             writeStruct(args)
         case .requestLog(let m):
@@ -115,12 +130,23 @@ extension ThriftMessageCodec {
             s.pointee.from_index = gint64(m.fromIndex)
             Self.setProof(proof, &s.pointee.auth_proof, &s.pointee.__isset_auth_proof)
             writeStruct(args)
+        case .installSnapshot(let m):
+            writeInstallSnapshotArguments(m, proof: proof)
+        case .snapshotAck(let m):
+            writeSnapshotAckArguments(m, proof: proof)
+        case .recover(let m):
+            writeRecoverArguments(m, proof: proof)
+        case .recoveryResponse(let m):
+            writeRecoveryResponseArguments(m, proof: proof)
         }
     }
 
     // MARK: Pieces
 
-    private static var missingRequest: Result<(call: PeerCall, proof: [UInt8]?), WireError> {
+    /// What a reader of one call's arguments produces: the call and its `auth_proof`, or why not.
+    typealias DecodedPeerArguments = Result<(call: PeerCall, proof: [UInt8]?), WireError>
+
+    static var missingRequest: DecodedPeerArguments {
         .failure(.malformedMessage("the request argument is missing"))
     }
 
@@ -172,11 +198,11 @@ extension ThriftMessageCodec {
         }
     }
 
-    private static func proof(_ bytes: UnsafeMutablePointer<GByteArray>?, isSet: gboolean) -> [UInt8]? {
+    static func proof(_ bytes: UnsafeMutablePointer<GByteArray>?, isSet: gboolean) -> [UInt8]? {
         isSet != 0 ? GLibBridge.bytes(bytes) : nil
     }
 
-    private static func setProof(_ proof: [UInt8]?, _ field: inout UnsafeMutablePointer<GByteArray>?, _ isSet: inout gboolean) {
+    static func setProof(_ proof: [UInt8]?, _ field: inout UnsafeMutablePointer<GByteArray>?, _ isSet: inout gboolean) {
         guard let proof else { return }
         field = GLibBridge.byteArray(proof)
         isSet = 1
@@ -187,84 +213,4 @@ extension ThriftMessageCodec {
         guard let wire = gint32(exactly: id) else { preconditionFailure("replica id \(id) does not fit the wire's i32") }
         return wire
     }
-}
-
-// MARK: Validation
-
-extension PeerCall {
-    /// Why this call cannot have come from a correct replica, or nil.
-    var validationProblem: String? {
-        switch self {
-        case .appendEntry(let m):
-            return firstProblem(
-                nonNegative(m.term, "leader_term"), nonNegative(Int64(m.leaderID), "leader_id"),
-                nonNegative(m.prevIndex, "prev_log_index"), termBound(m.prevTerm, "prev_log_term", m.term),
-                nonNegative(m.leaderCommit, "leader_commit"), nonNegative(m.termStartIndex, "term_start_index"),
-                consecutive(m.entries, from: m.prevIndex &+ 1, through: nil, term: m.term))
-        case .commitNotification(let m):
-            return firstProblem(nonNegative(m.term, "leader_term"), nonNegative(Int64(m.leaderID), "leader_id"),
-                                nonNegative(m.commitIndex, "commit_index"))
-        case .startViewChange(let m):
-            return firstProblem(nonNegative(m.term, "term"), nonNegative(Int64(m.from), "replica_id"),
-                                nonNegative(m.proposedTerm, "proposed_term"))
-        case .doViewChange(let m):
-            return firstProblem(
-                nonNegative(m.term, "term"), nonNegative(Int64(m.from), "replica_id"),
-                termBound(m.lastNormalTerm, "last_normal_term", m.term), nonNegative(m.lastIndex, "last_index"),
-                nonNegative(m.commitIndex, "commit_index"), nonNegative(m.entriesFrom, "entries_from"),
-                consecutive(m.entries, from: m.entriesFrom, through: m.lastIndex, term: m.term))
-        case .requestLog(let m):
-            return firstProblem(nonNegative(m.term, "term"), nonNegative(Int64(m.from), "replica_id"),
-                                nonNegative(m.fromIndex, "from_index"))
-        }
-    }
-}
-
-extension PeerReply {
-    /// Why this reply cannot have come from a correct replica, or nil.
-    var validationProblem: String? {
-        switch self {
-        case .appendEntry(let m):
-            firstProblem(nonNegative(m.term, "term"), nonNegative(Int64(m.from), "replica_id"),
-                         nonNegative(m.matchIndex, "match_index"), nonNegative(m.conflictHint, "conflict_hint"),
-                         nonNegative(m.prevIndex, "prev_log_index"))
-        case .commitNotification(let m):
-            firstProblem(nonNegative(m.term, "term"), nonNegative(Int64(m.from), "replica_id"),
-                         nonNegative(m.matchIndex, "match_index"))
-        case .done:
-            nil
-        }
-    }
-}
-
-private func firstProblem(_ problems: String?...) -> String? {
-    problems.lazy.compactMap { $0 }.first
-}
-
-private func nonNegative(_ value: Int64, _ name: String) -> String? {
-    value < 0 ? "\(name) is negative (\(value))" : nil
-}
-
-/// A term the sender knew of: not negative, and not beyond the sender's own term.
-private func termBound(_ value: Int64, _ name: String, _ term: Int64) -> String? {
-    if value < 0 { return "\(name) is negative (\(value))" }
-    return value > term ? "\(name) \(value) is beyond the sender's term \(term)" : nil
-}
-
-/// Entries numbered `from`, `from + 1`, ... (ending at `through` when given),
-/// each of a term in 0...`term` (an entry's term is that of the leader that created it).
-private func consecutive(_ entries: [LogEntry], from first: Int64, through last: Int64?, term: Int64) -> String? {
-    for (offset, entry) in entries.enumerated() {
-        let expected = first &+ Int64(offset)
-        if entry.index != expected || entry.index < 1 {
-            return "entry \(offset) has index \(entry.index), expected \(expected) (entries must be consecutive)"
-        }
-        if entry.term < 0 || entry.term > term {
-            return "entry \(entry.index) has term \(entry.term), outside 0...\(term)"
-        }
-    }
-    if let last, let final = entries.last, final.index != last {
-        return "entries end at index \(final.index), but last_index is \(last)"
-    }
-    return nil
 }

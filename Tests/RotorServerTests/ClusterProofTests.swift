@@ -34,7 +34,7 @@ final class RecordingPeerHandler: PeerCallHandler {
                                         conflictHint: 0, prevIndex: m.prevIndex))
         case .commitNotification(let m):
             .commitNotification(CommitAck(term: m.term, from: 1, round: m.round, matchIndex: m.commitIndex))
-        case .startViewChange, .doViewChange, .requestLog:
+        case .startViewChange, .doViewChange, .requestLog, .installSnapshot, .snapshotAck, .recover, .recoveryResponse:
             .done
         }
     }
@@ -114,6 +114,17 @@ func exchange(_ server: TestServer, _ frames: [ByteBuffer]) async throws -> [Byt
         .startViewChange(StartViewChange(term: 4, from: 2, proposedTerm: 5)),
         .doViewChange(DoViewChange(term: 5, from: 0, lastNormalTerm: 4, lastIndex: 4, commitIndex: 4, entriesFrom: 5, entries: [])),
         .requestLog(LogRequest(term: 5, from: 2, fromIndex: 1)),
+    ] + snapshotAndRecoveryCalls
+
+    /// The calls of state transfer and recovery, and a DoViewChange from a compacted log.
+    static let snapshotAndRecoveryCalls: [PeerCall] = [
+        .doViewChange(DoViewChange(term: 5, from: 0, lastNormalTerm: 4, lastIndex: 40, commitIndex: 40, entriesFrom: 41, entries: [],
+                                   baseIndex: 40, baseTerm: 4)),
+        .installSnapshot(InstallSnapshot(term: 5, leaderID: 0, snapshotIndex: 40, snapshotTerm: 4, totalBytes: 2048, offset: 1024,
+                                         data: (0..<1024).map { UInt8(truncatingIfNeeded: $0) }, leaderCommit: 42, termStartIndex: 41)),
+        .snapshotAck(SnapshotAck(term: 5, from: 2, snapshotIndex: 40, nextOffset: 2048, installed: true)),
+        .recover(RecoveryRequest(from: 2, nonce: 0xFEED_FACE_CAFE_BEEF)),
+        .recoveryResponse(RecoveryResponse(term: 5, from: 0, nonce: 0xFEED_FACE_CAFE_BEEF, standing: .member, leaderLastIndex: 42)),
     ]
 
     let appendCall = ClusterProofTests.calls[0]
@@ -160,6 +171,32 @@ func exchange(_ server: TestServer, _ frames: [ByteBuffer]) async throws -> [Byt
             #expect(try codec.decodePeerReply(replies[1], method: .appendEntry, seqid: 2) == .success(RecordingPeerHandler.reply(to: appendCall)))
             #expect(try codec.decodeReply(replies[2], method: .ping, seqid: 3) == .success(.ping))
             #expect(handler.received == [appendCall])  // only the proven one
+        }
+    }
+
+    /// Every snapshot and recovery call is refused without a proof, with a proof
+    /// of another call, or with one whose chunk bytes were swapped, and only the proven ones reach the handler.
+    @Test func snapshotAndRecoveryCallsNeedAValidProof() async throws {
+        let handler = RecordingPeerHandler()
+        try await withServer(peerHandler: handler, configure: withSecret) { server in
+            let calls = Self.snapshotAndRecoveryCalls
+            var frames: [ByteBuffer] = []
+            for (i, call) in calls.enumerated() {
+                frames.append(.peerCall(call, proof: nil, seqid: Int32(3 * i), codec: codec))
+                frames.append(.peerCall(call, proof: authenticator.proof(for: calls[(i + 1) % calls.count]), seqid: Int32(3 * i + 1), codec: codec))
+                frames.append(.peerCall(call, proof: authenticator.proof(for: call), seqid: Int32(3 * i + 2), codec: codec))
+            }
+            guard case .installSnapshot(var forged) = calls[1] else { return }
+            forged.data[512] ^= 0xFF
+            frames.append(.peerCall(.installSnapshot(forged), proof: authenticator.proof(for: calls[1]), seqid: 99, codec: codec))
+            let replies = try await exchange(server, frames)
+            for (i, call) in calls.enumerated() {
+                try expectRefused(replies[3 * i], call.method, seqid: Int32(3 * i))
+                try expectRefused(replies[3 * i + 1], call.method, seqid: Int32(3 * i + 1))
+                #expect(try codec.decodePeerReply(replies[3 * i + 2], method: call.method, seqid: Int32(3 * i + 2)) == .success(.done))
+            }
+            try expectRefused(replies[3 * calls.count], .installSnapshot, seqid: 99)
+            #expect(handler.received == calls)
         }
     }
 

@@ -75,6 +75,78 @@ import Testing
         #expect(!authenticator.verify(.doViewChange(otherDVC), proof: dvcProof))
     }
 
+    /// Each change to a field of the snapshot and recovery calls invalidates the proof, the chunk's bytes included.
+    @Test func tamperedSnapshotAndRecoveryCallsFail() {
+        let chunk = InstallSnapshot(term: 6, leaderID: 0, snapshotIndex: 120, snapshotTerm: 5, totalBytes: 1000, offset: 400,
+                                    data: PeerCodecTests.chunk(300), leaderCommit: 130, termStartIndex: 125)
+        let chunkProof = authenticator.proof(for: .installSnapshot(chunk))
+        #expect(authenticator.verify(.installSnapshot(chunk), proof: chunkProof))
+        var chunks: [InstallSnapshot] = []
+        var c = chunk; c.term = 7; chunks.append(c)
+        c = chunk; c.leaderID = 1; chunks.append(c)
+        c = chunk; c.snapshotIndex = 121; chunks.append(c)
+        c = chunk; c.snapshotTerm = 4; chunks.append(c)
+        c = chunk; c.totalBytes = 1001; chunks.append(c)
+        c = chunk; c.offset = 0; chunks.append(c)
+        c = chunk; c.leaderCommit = 131; chunks.append(c)
+        c = chunk; c.termStartIndex = 124; chunks.append(c)
+        c = chunk; c.data[150] ^= 0x01; chunks.append(c)
+        c = chunk; c.data.removeLast(); chunks.append(c)
+        c = chunk; c.data.append(0); chunks.append(c)
+        // Two swapped bytes keep a sum, not an HMAC of the bytes themselves.
+        c = chunk; c.data.swapAt(10, 11); chunks.append(c)
+        for tampered in chunks {
+            #expect(!authenticator.verify(.installSnapshot(tampered), proof: chunkProof))
+        }
+
+        let ack = SnapshotAck(term: 6, from: 2, snapshotIndex: 120, nextOffset: 700, installed: false)
+        let ackProof = authenticator.proof(for: .snapshotAck(ack))
+        var acks: [SnapshotAck] = []
+        var a = ack; a.installed = true; acks.append(a)
+        a = ack; a.nextOffset = 0; acks.append(a)
+        a = ack; a.snapshotIndex = 119; acks.append(a)
+        a = ack; a.from = 1; acks.append(a)
+        a = ack; a.term = 5; acks.append(a)
+        for tampered in acks {
+            #expect(!authenticator.verify(.snapshotAck(tampered), proof: ackProof))
+        }
+
+        let request = RecoveryRequest(from: 1, nonce: 0xDEAD_BEEF)
+        let requestProof = authenticator.proof(for: .recover(request))
+        #expect(!authenticator.verify(.recover(RecoveryRequest(from: 1, nonce: 0xDEAD_BEEE)), proof: requestProof))
+        #expect(!authenticator.verify(.recover(RecoveryRequest(from: 2, nonce: 0xDEAD_BEEF)), proof: requestProof))
+
+        let response = RecoveryResponse(term: 4, from: 2, nonce: 99, standing: .member, leaderLastIndex: 0)
+        let responseProof = authenticator.proof(for: .recoveryResponse(response))
+        var responses: [RecoveryResponse] = []
+        var r = response; r.nonce = 98; responses.append(r)
+        r = response; r.standing = .recovering; responses.append(r)
+        r = response; r.standing = .fresh; responses.append(r)
+        r = response; r.leaderLastIndex = nil; responses.append(r)
+        r = response; r.leaderLastIndex = 1; responses.append(r)
+        r = response; r.term = 5; responses.append(r)
+        for tampered in responses {
+            #expect(!authenticator.verify(.recoveryResponse(tampered), proof: responseProof))
+        }
+
+        // A recover proof is not a recoveryResponse proof with the same numbers.
+        let asResponse = RecoveryResponse(term: 0, from: 1, nonce: 0xDEAD_BEEF, standing: .fresh, leaderLastIndex: nil)
+        #expect(!authenticator.verify(.recoveryResponse(asResponse), proof: requestProof))
+    }
+
+    @Test func tamperedDoViewChangeBaseFails() {
+        let dvc = DoViewChange(term: 9, from: 1, lastNormalTerm: 7, lastIndex: 14, commitIndex: 12, entriesFrom: 13,
+                               entries: PeerCodecTests.entries(from: 13, count: 2, term: 7), baseIndex: 12, baseTerm: 6)
+        let proof = authenticator.proof(for: .doViewChange(dvc))
+        #expect(authenticator.verify(.doViewChange(dvc), proof: proof))
+        var other = dvc; other.baseIndex = 11
+        #expect(!authenticator.verify(.doViewChange(other), proof: proof))
+        other = dvc; other.baseTerm = 5
+        #expect(!authenticator.verify(.doViewChange(other), proof: proof))
+        other = dvc; other.baseIndex = 0; other.baseTerm = 0
+        #expect(!authenticator.verify(.doViewChange(other), proof: proof))
+    }
+
     /// The header is a wire format between replicas of different builds: pin it.
     @Test func canonicalHeaderIsStable() {
         func header(_ call: PeerCall) -> String { String(decoding: ClusterAuthenticator.canonicalHeader(call), as: UTF8.self) }
@@ -85,6 +157,27 @@ import Testing
         #expect(header(.doViewChange(DoViewChange(term: 9, from: 1, lastNormalTerm: 7, lastIndex: 14, commitIndex: 10, entriesFrom: 13,
                                                   entries: PeerCodecTests.entries(from: 13, count: 2, term: 7))))
                 == "rotorkv-peer-v1|doViewChange|1|9|14|13|2")
+        // A log base of 0 (what senders that never compact mean) adds nothing, so their proofs still verify.
+        #expect(header(.doViewChange(DoViewChange(term: 9, from: 1, lastNormalTerm: 7, lastIndex: 14, commitIndex: 12, entriesFrom: 13,
+                                                  entries: PeerCodecTests.entries(from: 13, count: 2, term: 7), baseIndex: 12, baseTerm: 6)))
+                == "rotorkv-peer-v1|doViewChange|1|9|14|13|2|12|6")
+        #expect(header(.installSnapshot(InstallSnapshot(term: 6, leaderID: 0, snapshotIndex: 120, snapshotTerm: 5, totalBytes: 1000,
+                                                        offset: 400, data: [1, 2, 3], leaderCommit: 130, termStartIndex: 125)))
+                == "rotorkv-peer-v1|installSnapshot|0|6|120|5|1000|400|130|125|3|")
+        #expect(header(.snapshotAck(SnapshotAck(term: 6, from: 2, snapshotIndex: 120, nextOffset: 700, installed: true)))
+                == "rotorkv-peer-v1|snapshotAck|2|6|120|700|1")
+        #expect(header(.recover(RecoveryRequest(from: 1, nonce: UInt64.max))) == "rotorkv-peer-v1|recover|1|0|18446744073709551615")
+        #expect(header(.recoveryResponse(RecoveryResponse(term: 4, from: 2, nonce: 99, standing: .member, leaderLastIndex: 4711)))
+                == "rotorkv-peer-v1|recoveryResponse|2|4|99|2|4711")
+        #expect(header(.recoveryResponse(RecoveryResponse(term: 0, from: 0, nonce: 7, standing: .fresh, leaderLastIndex: nil)))
+                == "rotorkv-peer-v1|recoveryResponse|0|0|7|0|none")
+        // The chunk's bytes follow the installSnapshot header as they are.
+        let chunk = PeerCall.installSnapshot(InstallSnapshot(term: 6, leaderID: 0, snapshotIndex: 120, snapshotTerm: 5, totalBytes: 3,
+                                                             offset: 0, data: [0xFF, 0x00, 0x7C], leaderCommit: 0, termStartIndex: 0))
+        #expect(ClusterAuthenticator.signedPayload(chunk) == [0xFF, 0x00, 0x7C])
+        #expect(authenticator.proof(for: chunk) == HMACSHA256.digest(key: Array("correct horse battery staple".utf8),
+                                                                      message: Array("rotorkv-peer-v1|installSnapshot|0|6|120|5|3|0|0|0|3|".utf8) + [0xFF, 0x00, 0x7C]))
+        #expect(ClusterAuthenticator.signedPayload(.recover(RecoveryRequest(from: 1, nonce: 1))).isEmpty)
         // CRC-32 of 00 00 00 03 'a' 'b' 'c' 00 00 00 00 (two entries: "abc" and a no-op).
         let entries = [LogEntry(index: 5, term: 2, data: Array("abc".utf8), timestamp: 0), LogEntry(index: 6, term: 2, data: [], timestamp: 0)]
         let expectedCRC = crc32Reference([0, 0, 0, 3, 0x61, 0x62, 0x63, 0, 0, 0, 0])

@@ -28,7 +28,26 @@ import Testing
                                    entries: entries(from: 11, count: 4, term: 7))),
         .doViewChange(DoViewChange(term: 9, from: 1, lastNormalTerm: 0, lastIndex: 0, commitIndex: 0, entriesFrom: 1, entries: [])),
         .requestLog(LogRequest(term: 9, from: 0, fromIndex: 3)),
+        .doViewChange(DoViewChange(term: 9, from: 1, lastNormalTerm: 7, lastIndex: 14, commitIndex: 12, entriesFrom: 13,
+                                   entries: entries(from: 13, count: 2, term: 7), baseIndex: 12, baseTerm: 6)),
+        .installSnapshot(InstallSnapshot(term: 6, leaderID: 0, snapshotIndex: 120, snapshotTerm: 5, totalBytes: 1000, offset: 400,
+                                         data: chunk(300), leaderCommit: 130, termStartIndex: 125)),
+        .installSnapshot(InstallSnapshot(term: 6, leaderID: 0, snapshotIndex: 1, snapshotTerm: 0, totalBytes: 0, offset: 0,
+                                         data: [], leaderCommit: 0, termStartIndex: 0)),
+        .snapshotAck(SnapshotAck(term: 6, from: 2, snapshotIndex: 120, nextOffset: 700, installed: false)),
+        .snapshotAck(SnapshotAck(term: 6, from: 2, snapshotIndex: 120, nextOffset: 1000, installed: true)),
+        .recover(RecoveryRequest(from: 1, nonce: 0x1234_5678_9ABC_DEF0)),
+        .recover(RecoveryRequest(from: 2, nonce: UInt64.max)),
+        .recoveryResponse(RecoveryResponse(term: 0, from: 0, nonce: UInt64.max, standing: .fresh, leaderLastIndex: nil)),
+        .recoveryResponse(RecoveryResponse(term: 4, from: 2, nonce: 99, standing: .recovering, leaderLastIndex: nil)),
+        .recoveryResponse(RecoveryResponse(term: 4, from: 1, nonce: 99, standing: .member, leaderLastIndex: 0)),
+        .recoveryResponse(RecoveryResponse(term: 4, from: 1, nonce: 99, standing: .member, leaderLastIndex: 4711)),
     ]
+
+    /// Snapshot bytes: every value of a byte, in a pattern that moves with `count`.
+    static func chunk(_ count: Int) -> [UInt8] {
+        (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ count) }
+    }
 
     @Test(arguments: calls)
     func callRoundTripsWithAndWithoutProof(_ call: PeerCall) throws {
@@ -48,11 +67,19 @@ import Testing
         (.startViewChange, .success(.done)),
         (.doViewChange, .success(.done)),
         (.requestLog, .success(.done)),
+        (.installSnapshot, .success(.done)),
+        (.snapshotAck, .success(.done)),
+        (.recover, .success(.done)),
+        (.recoveryResponse, .success(.done)),
         (.appendEntry, .failure(KVError(.unauthorized, "consensus RPC refused"))),
         (.commitNotification, .failure(KVError(.unavailable, "busy", leaderHint: 1, leaderEndpoint: "127.0.0.1:9091"))),
         (.startViewChange, .failure(KVError(.internalError, "disk"))),
         (.doViewChange, .failure(KVError(.overloaded, "later"))),
         (.requestLog, .failure(KVError(.invalidArgument, "no"))),
+        (.installSnapshot, .failure(KVError(.unavailable, "stopping"))),
+        (.snapshotAck, .failure(KVError(.unauthorized, "consensus RPC refused"))),
+        (.recover, .failure(KVError(.invalidArgument, "replica 7 is not a peer"))),
+        (.recoveryResponse, .failure(KVError(.internalError, "disk"))),
     ]
 
     @Test(arguments: 0..<replies.count)
@@ -99,7 +126,26 @@ import Testing
         let log = PeerCall.requestLog(LogRequest(term: 9, from: 4, fromIndex: 3))
         #expect(log.method == .requestLog && log.sender == 4 && log.term == 9)
         #expect(log.message == .logRequest(LogRequest(term: 9, from: 4, fromIndex: 3)))
-        #expect(PeerCall.Method.allCases.map(\.rawValue) == ["appendEntry", "commitNotification", "startViewChange", "doViewChange", "requestLog"])
+        #expect(PeerCall.Method.allCases.map(\.rawValue) == ["appendEntry", "commitNotification", "startViewChange", "doViewChange", "requestLog",
+                                                             "installSnapshot", "snapshotAck", "recover", "recoveryResponse"])
+    }
+
+    @Test func snapshotAndRecoveryCallProperties() {
+        let chunk = InstallSnapshot(term: 6, leaderID: 0, snapshotIndex: 120, snapshotTerm: 5, totalBytes: 1000, offset: 400,
+                                    data: Self.chunk(300), leaderCommit: 130, termStartIndex: 125)
+        let ack = SnapshotAck(term: 6, from: 2, snapshotIndex: 120, nextOffset: 700, installed: false)
+        let request = RecoveryRequest(from: 1, nonce: 0x1234_5678_9ABC_DEF0)
+        let response = RecoveryResponse(term: 4, from: 2, nonce: 99, standing: .recovering, leaderLastIndex: nil)
+        let expected: [(PeerCall, PeerCall.Method, ReplicaID, Term, ConsensusMessage)] = [
+            (.installSnapshot(chunk), .installSnapshot, 0, 6, .installSnapshot(chunk)),
+            (.snapshotAck(ack), .snapshotAck, 2, 6, .snapshotAck(ack)),
+            (.recover(request), .recover, 1, 0, .recoveryRequest(request)),
+            (.recoveryResponse(response), .recoveryResponse, 2, 4, .recoveryResponse(response)),
+        ]
+        for (call, method, sender, term, message) in expected {
+            #expect(call.method == method && method.isVoid && PeerReply.done.answers(method))
+            #expect(call.sender == sender && call.term == term && call.message == message)
+        }
     }
 
     // MARK: The appendEntry fast path

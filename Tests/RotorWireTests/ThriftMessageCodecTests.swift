@@ -70,6 +70,19 @@ import Testing
         }
     }
 
+    /// `rotorkv status` shows each role by name, `recovering` included: none may decay into another on the wire.
+    @Test func everyRoleSurvivesTheWire() throws {
+        for role in [ReplicaRole.standalone, .leader, .follower, .electing, .recovering] {
+            let status = ReplicaStatus(replicaID: 2, role: role, term: 4, leaderID: nil, lastIndex: 0, commitIndex: 0, appliedIndex: 0,
+                                       replicaCount: 3, endpoints: ["a:1", "b:2", "c:3"], keyCount: 0, uptimeMilliseconds: 1, version: "x")
+            var frame = ByteBuffer()
+            codec.encodeReply(.success(.status(status)), method: .status, seqid: 1, into: &frame)
+            frame.moveReaderIndex(forwardBy: 4)
+            #expect(try codec.decodeReply(frame, method: .status, seqid: 1) == .success(.status(status)))
+        }
+        #expect(ReplicaRole.recovering.description == "recovering")
+    }
+
     @Test func replyWithTheWrongSequenceIDIsRejected() {
         var frame = ByteBuffer()
         codec.encodeReply(.success(.ping), method: .ping, seqid: 5, into: &frame)

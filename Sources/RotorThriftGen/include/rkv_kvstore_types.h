@@ -55,6 +55,17 @@ typedef enum _RkvReplicaRole RkvReplicaRole;
 const char *
 toString_ReplicaRole(int value); 
 
+enum _RkvRecoveryStanding {
+  RKV_RECOVERY_STANDING_FRESH = 0,
+  RKV_RECOVERY_STANDING_RECOVERING = 1,
+  RKV_RECOVERY_STANDING_MEMBER = 2
+};
+typedef enum _RkvRecoveryStanding RkvRecoveryStanding;
+
+/* return the name of the constant */
+const char *
+toString_RecoveryStanding(int value); 
+
 struct _RkvKvError
 { 
   ThriftStruct parent; 
@@ -668,6 +679,10 @@ struct _RkvDoViewChangeRequest
   GPtrArray * entries;
   GByteArray * auth_proof;
   gboolean __isset_auth_proof;
+  gint64 base_index;
+  gboolean __isset_base_index;
+  gint64 base_term;
+  gboolean __isset_base_term;
 };
 typedef struct _RkvDoViewChangeRequest RkvDoViewChangeRequest;
 
@@ -712,6 +727,129 @@ GType rkv_log_request_get_type (void);
 #define RKV_IS_LOG_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_LOG_REQUEST))
 #define RKV_IS_LOG_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_LOG_REQUEST))
 #define RKV_LOG_REQUEST_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_LOG_REQUEST, RkvLogRequestClass))
+
+/* struct InstallSnapshotRequest */
+struct _RkvInstallSnapshotRequest
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  gint32 leader_id;
+  gint64 leader_term;
+  gint64 snapshot_index;
+  gint64 snapshot_term;
+  gint64 total_bytes;
+  gint64 offset;
+  GByteArray * data;
+  gint64 leader_commit;
+  gint64 term_start_index;
+  GByteArray * auth_proof;
+  gboolean __isset_auth_proof;
+};
+typedef struct _RkvInstallSnapshotRequest RkvInstallSnapshotRequest;
+
+struct _RkvInstallSnapshotRequestClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvInstallSnapshotRequestClass RkvInstallSnapshotRequestClass;
+
+GType rkv_install_snapshot_request_get_type (void);
+#define RKV_TYPE_INSTALL_SNAPSHOT_REQUEST (rkv_install_snapshot_request_get_type())
+#define RKV_INSTALL_SNAPSHOT_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_INSTALL_SNAPSHOT_REQUEST, RkvInstallSnapshotRequest))
+#define RKV_INSTALL_SNAPSHOT_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_INSTALL_SNAPSHOT_REQUEST, RkvInstallSnapshotRequestClass))
+#define RKV_IS_INSTALL_SNAPSHOT_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_INSTALL_SNAPSHOT_REQUEST))
+#define RKV_IS_INSTALL_SNAPSHOT_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_INSTALL_SNAPSHOT_REQUEST))
+#define RKV_INSTALL_SNAPSHOT_REQUEST_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_INSTALL_SNAPSHOT_REQUEST, RkvInstallSnapshotRequestClass))
+
+/* struct SnapshotAckRequest */
+struct _RkvSnapshotAckRequest
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  gint64 term;
+  gint32 replica_id;
+  gint64 snapshot_index;
+  gint64 next_offset;
+  gboolean installed;
+  GByteArray * auth_proof;
+  gboolean __isset_auth_proof;
+};
+typedef struct _RkvSnapshotAckRequest RkvSnapshotAckRequest;
+
+struct _RkvSnapshotAckRequestClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvSnapshotAckRequestClass RkvSnapshotAckRequestClass;
+
+GType rkv_snapshot_ack_request_get_type (void);
+#define RKV_TYPE_SNAPSHOT_ACK_REQUEST (rkv_snapshot_ack_request_get_type())
+#define RKV_SNAPSHOT_ACK_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_SNAPSHOT_ACK_REQUEST, RkvSnapshotAckRequest))
+#define RKV_SNAPSHOT_ACK_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_SNAPSHOT_ACK_REQUEST, RkvSnapshotAckRequestClass))
+#define RKV_IS_SNAPSHOT_ACK_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_SNAPSHOT_ACK_REQUEST))
+#define RKV_IS_SNAPSHOT_ACK_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_SNAPSHOT_ACK_REQUEST))
+#define RKV_SNAPSHOT_ACK_REQUEST_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_SNAPSHOT_ACK_REQUEST, RkvSnapshotAckRequestClass))
+
+/* struct RecoveryRequest */
+struct _RkvRecoveryRequest
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  gint64 term;
+  gint32 replica_id;
+  gint64 nonce;
+  GByteArray * auth_proof;
+  gboolean __isset_auth_proof;
+};
+typedef struct _RkvRecoveryRequest RkvRecoveryRequest;
+
+struct _RkvRecoveryRequestClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvRecoveryRequestClass RkvRecoveryRequestClass;
+
+GType rkv_recovery_request_get_type (void);
+#define RKV_TYPE_RECOVERY_REQUEST (rkv_recovery_request_get_type())
+#define RKV_RECOVERY_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_RECOVERY_REQUEST, RkvRecoveryRequest))
+#define RKV_RECOVERY_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_RECOVERY_REQUEST, RkvRecoveryRequestClass))
+#define RKV_IS_RECOVERY_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_RECOVERY_REQUEST))
+#define RKV_IS_RECOVERY_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_RECOVERY_REQUEST))
+#define RKV_RECOVERY_REQUEST_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_RECOVERY_REQUEST, RkvRecoveryRequestClass))
+
+/* struct RecoveryResponseRequest */
+struct _RkvRecoveryResponseRequest
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  gint64 term;
+  gint32 replica_id;
+  gint64 nonce;
+  RkvRecoveryStanding standing;
+  gint64 leader_last_index;
+  gboolean __isset_leader_last_index;
+  GByteArray * auth_proof;
+  gboolean __isset_auth_proof;
+};
+typedef struct _RkvRecoveryResponseRequest RkvRecoveryResponseRequest;
+
+struct _RkvRecoveryResponseRequestClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvRecoveryResponseRequestClass RkvRecoveryResponseRequestClass;
+
+GType rkv_recovery_response_request_get_type (void);
+#define RKV_TYPE_RECOVERY_RESPONSE_REQUEST (rkv_recovery_response_request_get_type())
+#define RKV_RECOVERY_RESPONSE_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_RECOVERY_RESPONSE_REQUEST, RkvRecoveryResponseRequest))
+#define RKV_RECOVERY_RESPONSE_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_RECOVERY_RESPONSE_REQUEST, RkvRecoveryResponseRequestClass))
+#define RKV_IS_RECOVERY_RESPONSE_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_RECOVERY_RESPONSE_REQUEST))
+#define RKV_IS_RECOVERY_RESPONSE_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_RECOVERY_RESPONSE_REQUEST))
+#define RKV_RECOVERY_RESPONSE_REQUEST_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_RECOVERY_RESPONSE_REQUEST, RkvRecoveryResponseRequestClass))
 
 /* struct AuthenticateRequest */
 struct _RkvAuthenticateRequest
@@ -1400,5 +1538,205 @@ GType rkv_kv_store_request_log_result_get_type (void);
 #define RKV_IS_KV_STORE_REQUEST_LOG_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_REQUEST_LOG_RESULT))
 #define RKV_IS_KV_STORE_REQUEST_LOG_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_REQUEST_LOG_RESULT))
 #define RKV_KV_STORE_REQUEST_LOG_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_REQUEST_LOG_RESULT, RkvKvStoreRequestLogResultClass))
+
+/* struct KvStoreInstallSnapshotArgs */
+struct _RkvKvStoreInstallSnapshotArgs
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvInstallSnapshotRequest * request;
+  gboolean __isset_request;
+};
+typedef struct _RkvKvStoreInstallSnapshotArgs RkvKvStoreInstallSnapshotArgs;
+
+struct _RkvKvStoreInstallSnapshotArgsClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreInstallSnapshotArgsClass RkvKvStoreInstallSnapshotArgsClass;
+
+GType rkv_kv_store_install_snapshot_args_get_type (void);
+#define RKV_TYPE_KV_STORE_INSTALL_SNAPSHOT_ARGS (rkv_kv_store_install_snapshot_args_get_type())
+#define RKV_KV_STORE_INSTALL_SNAPSHOT_ARGS(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_INSTALL_SNAPSHOT_ARGS, RkvKvStoreInstallSnapshotArgs))
+#define RKV_KV_STORE_INSTALL_SNAPSHOT_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_INSTALL_SNAPSHOT_ARGS, RkvKvStoreInstallSnapshotArgsClass))
+#define RKV_IS_KV_STORE_INSTALL_SNAPSHOT_ARGS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_INSTALL_SNAPSHOT_ARGS))
+#define RKV_IS_KV_STORE_INSTALL_SNAPSHOT_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_INSTALL_SNAPSHOT_ARGS))
+#define RKV_KV_STORE_INSTALL_SNAPSHOT_ARGS_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_INSTALL_SNAPSHOT_ARGS, RkvKvStoreInstallSnapshotArgsClass))
+
+/* struct KvStoreInstallSnapshotResult */
+struct _RkvKvStoreInstallSnapshotResult
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvKvError * error;
+  gboolean __isset_error;
+};
+typedef struct _RkvKvStoreInstallSnapshotResult RkvKvStoreInstallSnapshotResult;
+
+struct _RkvKvStoreInstallSnapshotResultClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreInstallSnapshotResultClass RkvKvStoreInstallSnapshotResultClass;
+
+GType rkv_kv_store_install_snapshot_result_get_type (void);
+#define RKV_TYPE_KV_STORE_INSTALL_SNAPSHOT_RESULT (rkv_kv_store_install_snapshot_result_get_type())
+#define RKV_KV_STORE_INSTALL_SNAPSHOT_RESULT(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_INSTALL_SNAPSHOT_RESULT, RkvKvStoreInstallSnapshotResult))
+#define RKV_KV_STORE_INSTALL_SNAPSHOT_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_INSTALL_SNAPSHOT_RESULT, RkvKvStoreInstallSnapshotResultClass))
+#define RKV_IS_KV_STORE_INSTALL_SNAPSHOT_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_INSTALL_SNAPSHOT_RESULT))
+#define RKV_IS_KV_STORE_INSTALL_SNAPSHOT_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_INSTALL_SNAPSHOT_RESULT))
+#define RKV_KV_STORE_INSTALL_SNAPSHOT_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_INSTALL_SNAPSHOT_RESULT, RkvKvStoreInstallSnapshotResultClass))
+
+/* struct KvStoreSnapshotAckArgs */
+struct _RkvKvStoreSnapshotAckArgs
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvSnapshotAckRequest * request;
+  gboolean __isset_request;
+};
+typedef struct _RkvKvStoreSnapshotAckArgs RkvKvStoreSnapshotAckArgs;
+
+struct _RkvKvStoreSnapshotAckArgsClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreSnapshotAckArgsClass RkvKvStoreSnapshotAckArgsClass;
+
+GType rkv_kv_store_snapshot_ack_args_get_type (void);
+#define RKV_TYPE_KV_STORE_SNAPSHOT_ACK_ARGS (rkv_kv_store_snapshot_ack_args_get_type())
+#define RKV_KV_STORE_SNAPSHOT_ACK_ARGS(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_SNAPSHOT_ACK_ARGS, RkvKvStoreSnapshotAckArgs))
+#define RKV_KV_STORE_SNAPSHOT_ACK_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_SNAPSHOT_ACK_ARGS, RkvKvStoreSnapshotAckArgsClass))
+#define RKV_IS_KV_STORE_SNAPSHOT_ACK_ARGS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_SNAPSHOT_ACK_ARGS))
+#define RKV_IS_KV_STORE_SNAPSHOT_ACK_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_SNAPSHOT_ACK_ARGS))
+#define RKV_KV_STORE_SNAPSHOT_ACK_ARGS_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_SNAPSHOT_ACK_ARGS, RkvKvStoreSnapshotAckArgsClass))
+
+/* struct KvStoreSnapshotAckResult */
+struct _RkvKvStoreSnapshotAckResult
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvKvError * error;
+  gboolean __isset_error;
+};
+typedef struct _RkvKvStoreSnapshotAckResult RkvKvStoreSnapshotAckResult;
+
+struct _RkvKvStoreSnapshotAckResultClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreSnapshotAckResultClass RkvKvStoreSnapshotAckResultClass;
+
+GType rkv_kv_store_snapshot_ack_result_get_type (void);
+#define RKV_TYPE_KV_STORE_SNAPSHOT_ACK_RESULT (rkv_kv_store_snapshot_ack_result_get_type())
+#define RKV_KV_STORE_SNAPSHOT_ACK_RESULT(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_SNAPSHOT_ACK_RESULT, RkvKvStoreSnapshotAckResult))
+#define RKV_KV_STORE_SNAPSHOT_ACK_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_SNAPSHOT_ACK_RESULT, RkvKvStoreSnapshotAckResultClass))
+#define RKV_IS_KV_STORE_SNAPSHOT_ACK_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_SNAPSHOT_ACK_RESULT))
+#define RKV_IS_KV_STORE_SNAPSHOT_ACK_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_SNAPSHOT_ACK_RESULT))
+#define RKV_KV_STORE_SNAPSHOT_ACK_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_SNAPSHOT_ACK_RESULT, RkvKvStoreSnapshotAckResultClass))
+
+/* struct KvStoreRecoverArgs */
+struct _RkvKvStoreRecoverArgs
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvRecoveryRequest * request;
+  gboolean __isset_request;
+};
+typedef struct _RkvKvStoreRecoverArgs RkvKvStoreRecoverArgs;
+
+struct _RkvKvStoreRecoverArgsClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreRecoverArgsClass RkvKvStoreRecoverArgsClass;
+
+GType rkv_kv_store_recover_args_get_type (void);
+#define RKV_TYPE_KV_STORE_RECOVER_ARGS (rkv_kv_store_recover_args_get_type())
+#define RKV_KV_STORE_RECOVER_ARGS(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_RECOVER_ARGS, RkvKvStoreRecoverArgs))
+#define RKV_KV_STORE_RECOVER_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_RECOVER_ARGS, RkvKvStoreRecoverArgsClass))
+#define RKV_IS_KV_STORE_RECOVER_ARGS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_RECOVER_ARGS))
+#define RKV_IS_KV_STORE_RECOVER_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_RECOVER_ARGS))
+#define RKV_KV_STORE_RECOVER_ARGS_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_RECOVER_ARGS, RkvKvStoreRecoverArgsClass))
+
+/* struct KvStoreRecoverResult */
+struct _RkvKvStoreRecoverResult
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvKvError * error;
+  gboolean __isset_error;
+};
+typedef struct _RkvKvStoreRecoverResult RkvKvStoreRecoverResult;
+
+struct _RkvKvStoreRecoverResultClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreRecoverResultClass RkvKvStoreRecoverResultClass;
+
+GType rkv_kv_store_recover_result_get_type (void);
+#define RKV_TYPE_KV_STORE_RECOVER_RESULT (rkv_kv_store_recover_result_get_type())
+#define RKV_KV_STORE_RECOVER_RESULT(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_RECOVER_RESULT, RkvKvStoreRecoverResult))
+#define RKV_KV_STORE_RECOVER_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_RECOVER_RESULT, RkvKvStoreRecoverResultClass))
+#define RKV_IS_KV_STORE_RECOVER_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_RECOVER_RESULT))
+#define RKV_IS_KV_STORE_RECOVER_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_RECOVER_RESULT))
+#define RKV_KV_STORE_RECOVER_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_RECOVER_RESULT, RkvKvStoreRecoverResultClass))
+
+/* struct KvStoreRecoveryResponseArgs */
+struct _RkvKvStoreRecoveryResponseArgs
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvRecoveryResponseRequest * request;
+  gboolean __isset_request;
+};
+typedef struct _RkvKvStoreRecoveryResponseArgs RkvKvStoreRecoveryResponseArgs;
+
+struct _RkvKvStoreRecoveryResponseArgsClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreRecoveryResponseArgsClass RkvKvStoreRecoveryResponseArgsClass;
+
+GType rkv_kv_store_recovery_response_args_get_type (void);
+#define RKV_TYPE_KV_STORE_RECOVERY_RESPONSE_ARGS (rkv_kv_store_recovery_response_args_get_type())
+#define RKV_KV_STORE_RECOVERY_RESPONSE_ARGS(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_RECOVERY_RESPONSE_ARGS, RkvKvStoreRecoveryResponseArgs))
+#define RKV_KV_STORE_RECOVERY_RESPONSE_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_RECOVERY_RESPONSE_ARGS, RkvKvStoreRecoveryResponseArgsClass))
+#define RKV_IS_KV_STORE_RECOVERY_RESPONSE_ARGS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_RECOVERY_RESPONSE_ARGS))
+#define RKV_IS_KV_STORE_RECOVERY_RESPONSE_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_RECOVERY_RESPONSE_ARGS))
+#define RKV_KV_STORE_RECOVERY_RESPONSE_ARGS_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_RECOVERY_RESPONSE_ARGS, RkvKvStoreRecoveryResponseArgsClass))
+
+/* struct KvStoreRecoveryResponseResult */
+struct _RkvKvStoreRecoveryResponseResult
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvKvError * error;
+  gboolean __isset_error;
+};
+typedef struct _RkvKvStoreRecoveryResponseResult RkvKvStoreRecoveryResponseResult;
+
+struct _RkvKvStoreRecoveryResponseResultClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreRecoveryResponseResultClass RkvKvStoreRecoveryResponseResultClass;
+
+GType rkv_kv_store_recovery_response_result_get_type (void);
+#define RKV_TYPE_KV_STORE_RECOVERY_RESPONSE_RESULT (rkv_kv_store_recovery_response_result_get_type())
+#define RKV_KV_STORE_RECOVERY_RESPONSE_RESULT(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_RECOVERY_RESPONSE_RESULT, RkvKvStoreRecoveryResponseResult))
+#define RKV_KV_STORE_RECOVERY_RESPONSE_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_RECOVERY_RESPONSE_RESULT, RkvKvStoreRecoveryResponseResultClass))
+#define RKV_IS_KV_STORE_RECOVERY_RESPONSE_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_RECOVERY_RESPONSE_RESULT))
+#define RKV_IS_KV_STORE_RECOVERY_RESPONSE_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_RECOVERY_RESPONSE_RESULT))
+#define RKV_KV_STORE_RECOVERY_RESPONSE_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_RECOVERY_RESPONSE_RESULT, RkvKvStoreRecoveryResponseResultClass))
 
 #endif /* RKV_KVSTORE_TYPES_H */
