@@ -25,7 +25,7 @@ final class ProcessCluster: ClusterHarness {
         return nil
     }
 
-    init(electionTimeoutMilliseconds: Int = 1000) async throws {
+    init(electionTimeoutMilliseconds: Int = 1000, fsync: String = "never", storage: String = "") async throws {
         guard let binary = Self.serverBinary else { throw ClusterTestError("rotorkv-server is not built; set ROTORKV_SERVER_BIN") }
         self.binary = binary
         let ports = try freePorts(3)
@@ -35,7 +35,8 @@ final class ProcessCluster: ClusterHarness {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for id in 0..<3 {
             let text = clusterConfiguration(id: id, ports: ports, dataDirectory: directory.appendingPathComponent("replica-\(id)").path,
-                                            secret: secret, electionTimeoutMilliseconds: electionTimeoutMilliseconds)
+                                            secret: secret, electionTimeoutMilliseconds: electionTimeoutMilliseconds,
+                                            fsync: fsync, storage: storage)
             try text.write(to: configurationFile(id), atomically: true, encoding: .utf8)
         }
         for id in 0..<3 { try await restart(id) }
@@ -66,6 +67,23 @@ final class ProcessCluster: ClusterHarness {
             try await Task.sleep(for: .milliseconds(25))
         }
         throw ClusterTestError("replica \(replica) does not answer ping; see \(logFile(replica).path)")
+    }
+
+    func dataDirectory(_ replica: Int) -> URL { directory.appendingPathComponent("replica-\(replica)") }
+
+    /// Deletes a (stopped) replica's data directory: the disk was lost or replaced.
+    func wipe(_ replica: Int) throws {
+        try FileManager.default.removeItem(at: dataDirectory(replica))
+    }
+
+    /// kill -9 of every replica at once, then waits for all to exit.
+    func killAll() async {
+        let all = processes.withLockedValue { processes in
+            defer { processes = [:] }
+            return Array(processes.values)
+        }
+        for process in all { Foundation.kill(process.processIdentifier, SIGKILL) }
+        for process in all { await Self.waitForExit(process) }
     }
 
     func kill(_ replica: Int) async throws {
