@@ -55,7 +55,8 @@ public final class ReplicaStore: @unchecked Sendable {
             "directory": "\(directory)", "entries": "\(recovered.log.count)", "segments": "\(recovered.segmentCount)",
             "term": "\(metadata.term)", "elapsed": "\(ContinuousClock.now - started)",
         ])
-        let state = DurableState(term: metadata.term, status: metadata.status, lastNormalTerm: metadata.lastNormalTerm, log: recovered.log)
+        let state = DurableState(term: metadata.term, status: metadata.status, lastNormalTerm: metadata.lastNormalTerm,
+                                 recovering: metadata.recovering, log: recovered.log)
         return (store, state)
     }
 
@@ -72,8 +73,7 @@ public final class ReplicaStore: @unchecked Sendable {
         guard try !LogRecovery.holdsRecords(logDirectory: directory + "/log") else {
             throw .corrupted(file: file.path, offset: 0, reason: "the metadata file is missing but the log holds records")
         }
-        let initial = DurableState.initial
-        let metadata = DurableMetadata(term: initial.term, status: initial.status, lastNormalTerm: initial.lastNormalTerm)
+        let metadata = DurableState.initial.metadata
         try file.prepare(metadata, options: options)
         try file.commit(options: options)
         return metadata
