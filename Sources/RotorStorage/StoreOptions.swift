@@ -40,7 +40,9 @@ public struct InjectedFault: Sendable, Equatable {
 public struct StoreOptions: Sendable {
     public var fsync: FsyncPolicy
     /// A batch that finds the current segment at least this large starts a new
-    /// one, so no file grows without bound and damage stays local to one file.
+    /// one, so no file grows without bound, damage stays local to one file,
+    /// and a snapshot lets whole files go (compaction deletes segments only
+    /// when every entry in them is covered).
     public var segmentBytes: Int
     /// Test hook, `nil` in production: consulted before each faultable
     /// operation; a non-nil answer makes it fail as a real disk would

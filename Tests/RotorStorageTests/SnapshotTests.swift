@@ -64,6 +64,23 @@ import Testing
         #expect(sequences.first.map { $0 >= 27 } == true, "segments up to entry 27 are gone")
     }
 
+    /// A truncation recorded in a segment that survives compaction can reach
+    /// below the entries left before it: replay, starting at the first
+    /// remaining segment, still lands on the log as written.
+    @Test func aTruncationBelowTheFirstRemainingSegmentReplays() throws {
+        let temp = TempDirectory()
+        defer { temp.cleanUp() }
+        let batches = Self.threeEntryBatches(3)  // entries 1...9 in segments 0, 3 and 6
+            + [[request(10, metadata: metadata(term: 2), truncateAfter: 4, entries(5...9, term: 2))]]  // segment 9
+            + [[request(11, snapshot: snapshot(9, term: 2), compactThrough: 7)]]
+            + [[request(12, entries(10...11, term: 2))]]
+        try writeAll(batches, in: temp.dataDirectory, options: Self.smallSegments)
+        #expect(segmentNames(temp).first == String(format: "%016d.wal", 6), "segments 0 and 3 are covered; 6 holds entry 9")
+        let recovered = try reopen(temp.dataDirectory, options: Self.smallSegments)
+        expectSameModuloCompaction(recovered, applied(batches))
+        #expect(recovered.log.first == entry(5, term: 2), "entries 7...9 of term 1 in segment 6 were truncated")
+    }
+
     /// An endless log with periodic snapshots (keeping some entries behind
     /// each, as the core does) stays within a bounded number of files.
     @Test func compactionKeepsTheDiskBounded() throws {
