@@ -1,11 +1,13 @@
 import CZlib
 
-/// CRC-32 (the zlib polynomial) guards every record and the metadata file:
-/// it catches torn writes and flipped bits, which is all a local log needs
-/// (it is not a defence against deliberate tampering).
+/// CRC-32 (the zlib polynomial) guards every record, the metadata file and
+/// the snapshot file: it catches torn writes and flipped bits, which is all a
+/// local disk needs (it is not a defence against deliberate tampering).
 enum Checksum {
-    static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }
-        return UInt32(truncatingIfNeeded: crc32_z(0, base.assumingMemoryBound(to: Bytef.self), bytes.count))
+    /// The CRC of `bytes`, or of `continuing`'s bytes followed by `bytes`:
+    /// a checksum over several buffers without copying them into one.
+    static func crc32(_ bytes: UnsafeRawBufferPointer, continuing previous: UInt32 = 0) -> UInt32 {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return previous }
+        return UInt32(truncatingIfNeeded: crc32_z(UInt(previous), base.assumingMemoryBound(to: Bytef.self), bytes.count))
     }
 }

@@ -51,6 +51,20 @@ enum FileSystem {
         return bytes
     }
 
+    /// Up to `count` bytes from `offset` (fewer only where the file ends),
+    /// read straight into the returned array: a large file costs one copy in memory.
+    static func readBytes(_ fd: Int32, count: Int, at offset: Int64, path: String) throws(StorageError) -> [UInt8] {
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            while initialized < count {
+                let got = pread(fd, buffer.baseAddress! + initialized, count - initialized, off_t(offset) + off_t(initialized))
+                if got > 0 { initialized += got } else if got == 0 { break } else if errno != EINTR { failure = errno; break }
+            }
+        }
+        if failure != 0 { throw .io(operation: "read", path: path, errno: failure) }
+        return bytes
+    }
+
     /// Writes all of `bytes` at `offset`, retrying short writes.
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64, path: String) throws(StorageError) {
         var done = 0

@@ -5,17 +5,35 @@ import Darwin
 #endif
 import RotorConsensus
 
-/// `<dir>/metadata`: term, status and last normal term, replaced atomically
-/// (write `metadata.tmp`, sync it, rename it over, sync the directory) so a
-/// crash leaves either the old or the new file, never a mix.
+/// `<dir>/metadata`: term, status, last normal term and the recovering flag,
+/// replaced atomically (write `metadata.tmp`, sync it, rename it over, sync
+/// the directory) so a crash leaves either the old or the new file, never a mix.
 ///
-/// Layout (32 bytes, little-endian): magic "RKVM", format version u32,
-/// term i64, lastNormalTerm i64, status u32 (0 normal, 1 view change),
-/// crc32 of the 28 bytes before it.
+/// Layout of format version 2 (36 bytes, little-endian): magic "RKVM",
+/// format version u32, term i64, lastNormalTerm i64, status u32 (0 normal,
+/// 1 view change), flags u32 (bit 0: recovering; the other bits are 0),
+/// crc32 of the 32 bytes before it.
+///
+/// Version 1 (32 bytes: the same without the flags word) is still read, as
+/// not recovering: a directory written before the flag existed belongs to a
+/// replica that was never rebuilding it.
 struct MetadataFile {
     static let magic: [UInt8] = Array("RKVM".utf8)
-    static let formatVersion: UInt32 = 1
-    static let size = 32
+    static let formatVersion: UInt32 = 2
+    static let size = 36
+    static let recoveringFlag: UInt32 = 1
+
+    /// Where the fields of each version sit: the layouts differ only by the
+    /// flags word before the checksum.
+    private struct Layout {
+        var version: UInt32
+        var size: Int
+        var flagsOffset: Int?
+        var checksumOffset: Int { size - 4 }
+
+        static let version1 = Layout(version: 1, size: 32, flagsOffset: nil)
+        static let version2 = Layout(version: 2, size: 36, flagsOffset: 28)
+    }
 
     let directory: String
     var path: String { directory + "/metadata" }
@@ -53,6 +71,7 @@ struct MetadataFile {
         if options.fsync == .always { try FileSystem.syncDirectory(directory) }
     }
 
+    /// The bytes of the current format version.
     static func encode(_ metadata: DurableMetadata) -> [UInt8] {
         var bytes = magic
         bytes.reserveCapacity(size)
@@ -61,26 +80,39 @@ struct MetadataFile {
         append(metadata.term)
         append(metadata.lastNormalTerm)
         append(UInt32(metadata.status == .normal ? 0 : 1))
+        append(metadata.recovering ? recoveringFlag : 0)
         let crc = bytes.withUnsafeBytes { Checksum.crc32($0) }
         append(crc)
         return bytes
     }
 
+    /// Reads either version. The size picks the layout, so that a flipped bit
+    /// anywhere but in the size itself shows up as a checksum mismatch.
     func decode(_ bytes: UnsafeRawBufferPointer) throws(StorageError) -> DurableMetadata {
         func corrupted(_ offset: Int, _ reason: String) -> StorageError { .corrupted(file: path, offset: Int64(offset), reason: reason) }
         func load<T: FixedWidthInteger>(_ offset: Int, as type: T.Type) -> T { T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self)) }
-        guard bytes.count == Self.size else { throw corrupted(0, "metadata file is \(bytes.count) bytes, expected \(Self.size)") }
+        guard let layout = [Layout.version1, .version2].first(where: { $0.size == bytes.count }) else {
+            throw corrupted(0, "metadata file is \(bytes.count) bytes, expected \(Layout.version2.size) (or \(Layout.version1.size) for format version 1)")
+        }
         guard bytes.prefix(4).elementsEqual(Self.magic) else { throw corrupted(0, "not a RotorKV metadata file (bad magic)") }
-        let stored = load(28, as: UInt32.self)
-        let computed = Checksum.crc32(UnsafeRawBufferPointer(rebasing: bytes[..<28]))
+        let stored = load(layout.checksumOffset, as: UInt32.self)
+        let computed = Checksum.crc32(UnsafeRawBufferPointer(rebasing: bytes[..<layout.checksumOffset]))
         guard stored == computed else {
-            throw corrupted(28, "metadata checksum mismatch (stored \(RecordFormat.hex(stored)), computed \(RecordFormat.hex(computed)))")
+            throw corrupted(layout.checksumOffset, "metadata checksum mismatch (stored \(RecordFormat.hex(stored)), computed \(RecordFormat.hex(computed)))")
         }
         let version = load(4, as: UInt32.self)
-        guard version == Self.formatVersion else { throw corrupted(4, "unsupported metadata format version \(version) (this build reads \(Self.formatVersion))") }
+        guard version == layout.version else {
+            throw corrupted(4, "metadata format version \(version) in a file of \(bytes.count) bytes, the size of version \(layout.version)")
+        }
         let statusCode = load(24, as: UInt32.self)
         guard statusCode <= 1 else { throw corrupted(24, "unknown status code \(statusCode)") }
+        var recovering = false
+        if let flagsOffset = layout.flagsOffset {
+            let flags = load(flagsOffset, as: UInt32.self)
+            guard flags & ~Self.recoveringFlag == 0 else { throw corrupted(flagsOffset, "unknown metadata flags \(RecordFormat.hex(flags))") }
+            recovering = flags & Self.recoveringFlag != 0
+        }
         return DurableMetadata(term: load(8, as: Int64.self), status: statusCode == 0 ? .normal : .viewChange,
-                               lastNormalTerm: load(16, as: Int64.self))
+                               lastNormalTerm: load(16, as: Int64.self), recovering: recovering)
     }
 }

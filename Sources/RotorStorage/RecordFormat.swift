@@ -7,12 +7,19 @@ enum LogRecord: Equatable {
     case entry(LogEntry)
     /// Drop every entry after `index`.
     case truncate(after: LogIndex)
+    /// The snapshot through `index` was stored (the snapshot file was durable
+    /// before this record was written). As in `PersistRequest.apply`, a log
+    /// that does not connect to it is dropped, and an empty log continues at
+    /// `index + 1`: without this record, entries appended after such a
+    /// snapshot would not extend the log as replayed.
+    case snapshot(index: LogIndex, term: Term)
 }
 
 /// The bytes of a record: `[u32 payload length][u32 crc32 of payload][payload]`,
 /// little-endian. The payload starts with a kind byte:
 /// - entry (1): index i64, term i64, timestamp i64, then the data (the rest);
-/// - truncation (2): index i64.
+/// - truncation (2): index i64;
+/// - snapshot mark (3): index i64, term i64.
 /// The kind byte keeps every payload non-empty, so a zero-filled region (what
 /// an unsynced file extension often holds after a power cut) never parses as
 /// a record: the crc32 of nothing is 0.
@@ -22,11 +29,14 @@ enum RecordFormat {
     static let maxPayloadBytes = 1 << 30
     static let entryKind: UInt8 = 1
     static let truncationKind: UInt8 = 2
+    static let snapshotKind: UInt8 = 3
     static let entryFixedBytes = 1 + 3 * 8
     static let truncationBytes = 1 + 8
+    static let snapshotMarkBytes = 1 + 2 * 8
 
     static func encodedSize(_ entry: LogEntry) -> Int { headerBytes + entryFixedBytes + entry.data.count }
     static let encodedTruncationSize = headerBytes + truncationBytes
+    static let encodedSnapshotMarkSize = headerBytes + snapshotMarkBytes
 
     /// Appends the record's bytes to `buffer`; the caller checked `maxPayloadBytes`.
     static func append(_ record: LogRecord, to buffer: inout [UInt8]) {
@@ -42,6 +52,10 @@ enum RecordFormat {
         case .truncate(let index):
             buffer.append(truncationKind)
             appendInteger(index, to: &buffer)
+        case let .snapshot(index, term):
+            buffer.append(snapshotKind)
+            appendInteger(index, to: &buffer)
+            appendInteger(term, to: &buffer)
         }
         let length = buffer.count - start - headerBytes
         buffer.withUnsafeMutableBytes { bytes in
@@ -105,6 +119,9 @@ enum RecordFormat {
         case truncationKind:
             guard payload.count == truncationBytes else { return .failure(PayloadProblem(reason: "truncation payload of \(payload.count) bytes")) }
             return .success(.truncate(after: integer(at: 1)))
+        case snapshotKind:
+            guard payload.count == snapshotMarkBytes else { return .failure(PayloadProblem(reason: "snapshot mark payload of \(payload.count) bytes")) }
+            return .success(.snapshot(index: integer(at: 1), term: integer(at: 9)))
         case let kind:
             return .failure(PayloadProblem(reason: "unknown record kind \(kind)"))
         }

@@ -7,6 +7,8 @@ import Darwin
 /// Segment files are `<dir>/log/<16-digit sequence>.wal`, named after the
 /// sequence number of their first record. Records are numbered across all
 /// segments, so recovery can tell that no file in the middle went missing.
+/// Compaction deletes segments from the front only, and the numbering goes
+/// on from the last segment, which is never deleted.
 enum SegmentName {
     static let suffix = ".wal"
     static let digits = 16

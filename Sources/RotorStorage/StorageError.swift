@@ -10,11 +10,15 @@ import Darwin
 public enum StorageError: Error, Equatable, CustomStringConvertible {
     /// A system call failed; `errno` is the value it set.
     case io(operation: String, path: String, errno: Int32)
-    /// A file holds bytes that are not what this store wrote. `offset` is the
-    /// byte offset in `file` of the first damaged record or field.
+    /// A file holds bytes that are not what this store wrote, or a file the
+    /// others depend on is missing (a segment, the snapshot, the metadata).
+    /// `offset` is the byte offset in `file` of the first damaged record or
+    /// field (0 when the problem is the file as a whole).
     case corrupted(file: String, offset: Int64, reason: String)
     /// The caller asked for something the log cannot represent (entries that
-    /// do not extend the log, an oversize entry); nothing of the batch was written.
+    /// do not extend the log, an oversize entry, a snapshot older than the
+    /// stored one, a truncation into the snapshot or compaction past it);
+    /// nothing of the batch was written.
     case invalidRequest(String)
     /// An earlier write failed, so the store refuses every later one: after a
     /// failed write nobody knows which of its bytes reached the disk.

@@ -16,14 +16,18 @@ public enum FaultPoint: Sendable, Equatable {
     case logSync
     /// Writing the new contents of `metadata.tmp`.
     case metadataWrite
+    /// Writing `bytes` bytes (header and data) to `snapshot.tmp`.
+    case snapshotWrite(bytes: Int)
+    /// The `fdatasync` of `snapshot.tmp` before it is renamed into place.
+    case snapshotSync
 }
 
 /// How an injected fault fails an operation.
 public struct InjectedFault: Sendable, Equatable {
     /// The error the operation reports, e.g. `ENOSPC`.
     public var errno: Int32
-    /// For `.logWrite`: this many bytes really reach the file before the
-    /// failure, like a disk that fills up in the middle of a write.
+    /// For `.logWrite` and `.snapshotWrite`: this many bytes really reach the
+    /// file before the failure, like a disk that fills up in the middle of a write.
     public var bytesWrittenFirst: Int
 
     public init(errno: Int32, bytesWrittenFirst: Int = 0) {
@@ -36,7 +40,9 @@ public struct InjectedFault: Sendable, Equatable {
 public struct StoreOptions: Sendable {
     public var fsync: FsyncPolicy
     /// A batch that finds the current segment at least this large starts a new
-    /// one, so no file grows without bound and damage stays local to one file.
+    /// one, so no file grows without bound, damage stays local to one file,
+    /// and a snapshot lets whole files go (compaction deletes segments only
+    /// when every entry in them is covered).
     public var segmentBytes: Int
     /// Test hook, `nil` in production: consulted before each faultable
     /// operation; a non-nil answer makes it fail as a real disk would

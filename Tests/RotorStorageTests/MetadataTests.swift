@@ -21,7 +21,7 @@ import Testing
         let replaced = try #require(inode(temp.metadataPath))
         #expect(replaced != initialFile, "a new file was renamed into place")
         #expect(!fileExists(temp.dataDirectory + "/metadata.tmp"))
-        #expect(fileSize(temp.metadataPath) == 32)
+        #expect(fileSize(temp.metadataPath) == 36)
         let state = try reopen(temp.dataDirectory)
         #expect(state.term == 5 && state.status == .viewChange && state.lastNormalTerm == 4)
     }
@@ -52,5 +52,61 @@ import Testing
         store.close()
         // The failed group's records were cut off again: the log stays in step with the old metadata.
         #expect(try reopen(temp.dataDirectory) == applied(durable))
+    }
+
+    @Test(arguments: [false, true])
+    func recoveringRoundTrips(recovering: Bool) throws {
+        let temp = TempDirectory()
+        defer { temp.cleanUp() }
+        let written = DurableMetadata(term: 7, status: .viewChange, lastNormalTerm: 5, recovering: recovering)
+        let batches = [[request(1, metadata: written, entries(1...2))]]
+        try writeAll(batches, in: temp.dataDirectory)
+        let state = try reopen(temp.dataDirectory)
+        #expect(state.recovering == recovering)
+        #expect(state == applied(batches))
+    }
+
+    /// The documented version 2 bytes, encoded independently of the store.
+    @Test func theMetadataFileIsTheDocumentedBytes() throws {
+        let temp = TempDirectory()
+        defer { temp.cleanUp() }
+        try writeAll([[request(1, metadata: DurableMetadata(term: 9, status: .viewChange, lastNormalTerm: 8, recovering: true))]],
+                     in: temp.dataDirectory)
+        var expected = Array("RKVM".utf8) + littleEndian(UInt32(2)) + littleEndian(Int64(9)) + littleEndian(Int64(8))
+            + littleEndian(UInt32(1)) + littleEndian(UInt32(1))
+        expected += littleEndian(crc32(expected))
+        #expect(readFile(temp.metadataPath) == expected)
+    }
+
+    /// A data directory written before the recovering flag existed (format
+    /// version 1, 32 bytes) opens as not recovering, and the next metadata
+    /// write upgrades it.
+    @Test func aVersionOneMetadataFileStillOpens() throws {
+        let temp = TempDirectory()
+        defer { temp.cleanUp() }
+        try writeAll([[request(1, entries(1...3))]], in: temp.dataDirectory)
+        var old = Array("RKVM".utf8) + littleEndian(UInt32(1)) + littleEndian(Int64(4)) + littleEndian(Int64(3)) + littleEndian(UInt32(1))
+        old += littleEndian(crc32(old))
+        writeFile(temp.metadataPath, old)
+        let state = try reopen(temp.dataDirectory)
+        #expect(state == DurableState(term: 4, status: .viewChange, lastNormalTerm: 3, recovering: false, log: entries(1...3)))
+        try writeAll([[request(2, metadata: DurableMetadata(term: 5, status: .normal, lastNormalTerm: 5, recovering: true))]],
+                     in: temp.dataDirectory)
+        #expect(fileSize(temp.metadataPath) == 36)
+        #expect(try reopen(temp.dataDirectory).recovering)
+    }
+
+    /// A version 1 file whose checksum fails is corruption, like any other.
+    @Test func aDamagedVersionOneMetadataFileIsCorruption() throws {
+        let temp = TempDirectory()
+        defer { temp.cleanUp() }
+        try writeAll([[request(1, entries(1...3))]], in: temp.dataDirectory)
+        var old = Array("RKVM".utf8) + littleEndian(UInt32(1)) + littleEndian(Int64(4)) + littleEndian(Int64(3)) + littleEndian(UInt32(0))
+        old += littleEndian(crc32(old) ^ 1)
+        writeFile(temp.metadataPath, old)
+        guard case .corrupted(temp.metadataPath, 28, _)? = openError(temp.dataDirectory) else {
+            Issue.record("expected corruption at the version 1 checksum")
+            return
+        }
     }
 }

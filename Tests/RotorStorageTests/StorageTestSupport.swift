@@ -1,6 +1,7 @@
 import Foundation
 import RotorConsensus
 import RotorStorage
+import Testing
 
 /// A fresh directory under the system temp directory, removed by `cleanUp`.
 struct TempDirectory {
@@ -18,6 +19,7 @@ struct TempDirectory {
     var dataDirectory: String { path + "/replica" }
     var logDirectory: String { dataDirectory + "/log" }
     var metadataPath: String { dataDirectory + "/metadata" }
+    var snapshotPath: String { dataDirectory + "/snapshot" }
 
     func cleanUp() { try? FileManager.default.removeItem(atPath: path) }
 }
@@ -44,8 +46,16 @@ func entries(_ range: ClosedRange<LogIndex>, term: Term = 1) -> [LogEntry] {
     range.map { entry($0, term: term) }
 }
 
-func request(_ token: UInt64, metadata: DurableMetadata? = nil, truncateAfter: LogIndex? = nil, _ entries: [LogEntry] = []) -> PersistRequest {
-    PersistRequest(token: token, metadata: metadata, truncateAfter: truncateAfter, entries: entries)
+func request(_ token: UInt64, metadata: DurableMetadata? = nil, truncateAfter: LogIndex? = nil, snapshot: Snapshot? = nil,
+             compactThrough: LogIndex? = nil, _ entries: [LogEntry] = []) -> PersistRequest {
+    PersistRequest(token: token, metadata: metadata, truncateAfter: truncateAfter, snapshot: snapshot, compactThrough: compactThrough,
+                   entries: entries)
+}
+
+/// A snapshot through `index` whose data names it (so two snapshots never look alike).
+func snapshot(_ index: LogIndex, term: Term = 1, bytes: Int = 100) -> Snapshot {
+    let seed = Array("snapshot \(index)/\(term):".utf8)
+    return Snapshot(index: index, term: term, data: (0..<bytes).map { seed[$0 % seed.count] &+ UInt8(truncatingIfNeeded: $0 / seed.count) })
 }
 
 func metadata(term: Term, _ status: ViewStatus = .normal, lastNormal: Term? = nil) -> DurableMetadata {
@@ -57,6 +67,33 @@ func applied(_ batches: [[PersistRequest]], to start: DurableState = .initial) -
     var state = start
     for batch in batches { for request in batch { request.apply(to: &state) } }
     return state
+}
+
+/// The model with whole-segment compaction allowed for: the disk may keep
+/// entries the model compacted away (all covered by the snapshot) in front of
+/// the model's log; everything else must be equal.
+func expectSameModuloCompaction(_ recovered: DurableState, _ model: DurableState, _ comment: Comment? = nil,
+                                sourceLocation: SourceLocation = #_sourceLocation) {
+    let modelStart = model.log.first?.index ?? model.lastIndex + 1
+    let kept = recovered.log.prefix { $0.index < modelStart }
+    var trimmed = recovered
+    trimmed.log.removeFirst(kept.count)
+    #expect(trimmed == model, comment, sourceLocation: sourceLocation)
+    #expect(kept.allSatisfy { $0.index <= model.snapshot?.index ?? 0 }, "only entries the snapshot covers stay behind", sourceLocation: sourceLocation)
+    #expect(zip(kept, kept.dropFirst()).allSatisfy { $0.index + 1 == $1.index }, "contiguous", sourceLocation: sourceLocation)
+    expectRestorable(recovered, sourceLocation: sourceLocation)
+}
+
+/// What `ReplicatedLog(restoring:)` requires of a stored state: a log that
+/// starts inside the snapshot reaches it; otherwise it starts right after it.
+func expectRestorable(_ state: DurableState, sourceLocation: SourceLocation = #_sourceLocation) {
+    guard let first = state.log.first, let last = state.log.last else { return }
+    let snapshotIndex = state.snapshot?.index ?? 0
+    if first.index <= snapshotIndex {
+        #expect(last.index >= snapshotIndex, "a log starting inside the snapshot reaches it", sourceLocation: sourceLocation)
+    } else {
+        #expect(first.index == snapshotIndex + 1, "a log after the snapshot starts right after it", sourceLocation: sourceLocation)
+    }
 }
 
 /// The segment files of a log directory, sorted by name (= record order).
@@ -127,6 +164,7 @@ final class FaultScript: @unchecked Sendable {
     }
 
     static func isLogWrite(_ point: FaultPoint) -> Bool { if case .logWrite = point { true } else { false } }
+    static func isSnapshotWrite(_ point: FaultPoint) -> Bool { if case .snapshotWrite = point { true } else { false } }
 
     /// Options that report to this script.
     func options(_ fsync: FsyncPolicy = .always, segmentBytes: Int = 64 << 20) -> StoreOptions {

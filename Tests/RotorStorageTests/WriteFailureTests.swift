@@ -99,4 +99,63 @@ import Testing
         #expect(script.logWriteCount == 2)
         #expect(try reopen(temp.dataDirectory) == applied(durable))
     }
+
+    /// A disk that fills up (or fails to sync) while a new snapshot is
+    /// written, in a batch whose entries before the snapshot were already
+    /// appended: the write fails, the store refuses to go on, the old snapshot
+    /// and every segment are as they were, and a reopen gives the state
+    /// before the batch.
+    @Test(arguments: [0, 20, 36, 500, nil] as [Int?])
+    func aSnapshotWriteThatFailsKeepsThePreviousState(bytesWrittenFirst: Int?) throws {
+        let temp = TempDirectory()
+        defer { temp.cleanUp() }
+        let script = FaultScript()
+        let (store, _) = try ReplicaStore.open(directory: temp.dataDirectory, options: script.options(segmentBytes: 100))
+        let durable = SnapshotTests.threeEntryBatches(6) + [[request(10, snapshot: snapshot(9, bytes: 1000), compactThrough: 9)]]
+        for batch in durable { try store.write(batch) }
+        let snapshotBefore = readFile(temp.snapshotPath)
+        let segmentsBefore = segmentFiles(temp.logDirectory)
+        let contentsBefore = segmentsBefore.map(readFile)
+
+        let tmp = temp.snapshotPath + ".tmp"
+        let expected: StorageError
+        if let bytesWrittenFirst {
+            script.arm(InjectedFault(errno: ENOSPC, bytesWrittenFirst: bytesWrittenFirst), on: FaultScript.isSnapshotWrite)
+            expected = .io(operation: "write (injected fault)", path: tmp, errno: ENOSPC)
+        } else {
+            script.arm(InjectedFault(errno: EIO)) { $0 == .snapshotSync }
+            expected = .io(operation: "fdatasync (injected fault)", path: tmp, errno: EIO)
+        }
+        let batch = [request(11, entries(19...21)), request(12, snapshot: snapshot(21, bytes: 1000), compactThrough: 21),
+                     request(13, entries(22...22))]
+        #expect(throws: expected) { try store.write(batch) }
+        #expect(throws: StorageError.self) { try store.write([request(14, entries(19...19))]) }
+        store.close()
+
+        #expect(readFile(temp.snapshotPath) == snapshotBefore)
+        #expect(!fileExists(tmp), "the partial replacement was removed")
+        #expect(segmentFiles(temp.logDirectory) == segmentsBefore, "no segment was deleted")
+        #expect(segmentsBefore.map(readFile) == contentsBefore, "the entries before the snapshot were cut off again")
+        let recovered = try reopen(temp.dataDirectory)
+        expectSameModuloCompaction(recovered, applied(durable))
+        #expect(recovered.snapshot == snapshot(9, bytes: 1000) && recovered.log.last?.index == 18)
+    }
+
+    /// Group commit holds with a snapshot: the records before it, the
+    /// snapshot file, then the records after it (its mark first), in order.
+    @Test func aSnapshotSplitsTheGroupAroundItsFile() throws {
+        let temp = TempDirectory()
+        defer { temp.cleanUp() }
+        let script = FaultScript()
+        let (store, _) = try ReplicaStore.open(directory: temp.dataDirectory, options: script.options())
+        try store.write([request(1, entries(1...4))])
+        let taken = snapshot(4, bytes: 10)
+        let batch = [request(2, entries(5...5)), request(3, snapshot: taken, compactThrough: 4), request(4, entries(6...6))]
+        try store.write(batch)
+        let markBytes = 8 + 1 + 16
+        #expect(script.seen.suffix(6) == [.logWrite(bytes: recordSize(entry(5))), .logSync, .snapshotWrite(bytes: 36 + 10), .snapshotSync,
+                                          .logWrite(bytes: markBytes + recordSize(entry(6))), .logSync])
+        store.close()
+        expectSameModuloCompaction(try reopen(temp.dataDirectory), applied([[request(1, entries(1...4))], batch]))
+    }
 }
