@@ -59,6 +59,22 @@ extension ClusterHarness {
         throw ClusterTestError("no leader among \(replicas ?? Array(endpoints.indices)) within \(limit)")
     }
 
+    /// Waits until every replica is up and in step: one leader, the others
+    /// following it (none still electing or recovering). A failover test must
+    /// start from this, since a replica that is still recovering counts toward no quorum.
+    func waitForHealthy(within limit: Duration = .seconds(15)) async throws {
+        let deadline = ContinuousClock.now + limit
+        var statuses: [Int: ReplicaStatus] = [:]
+        while ContinuousClock.now < deadline {
+            statuses = await self.statuses()
+            let roles = statuses.values.map(\.role)
+            if statuses.count == endpoints.count, roles.filter({ $0 == .leader }).count == 1,
+               roles.allSatisfy({ $0 == .leader || $0 == .follower }), Set(statuses.values.map(\.term)).count == 1 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ClusterTestError("the cluster did not become healthy within \(limit): \(statuses.mapValues { "\($0.role) term \($0.term)" })")
+    }
+
     /// Waits until `replica` has applied at least `index`.
     func waitForApplied(_ replica: Int, _ index: Int64, within limit: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + limit

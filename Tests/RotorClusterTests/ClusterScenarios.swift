@@ -39,6 +39,7 @@ enum ClusterScenarios {
     /// is still there. Returns the killed replica and what was acknowledged.
     @discardableResult
     static func leaderLossUnderLoad(_ cluster: any ClusterHarness) async throws -> (killed: Int, acknowledged: [Bytes: Bytes]) {
+        try await cluster.waitForHealthy()
         let leader = try await cluster.waitForLeader()
         let load = WriteLoad(cluster, writers: 4)
         try await load.waitForAcknowledged(atLeast: 40)
