@@ -99,7 +99,7 @@ func freePorts(_ count: Int) throws -> [Int] {
 
 /// The TOML of replica `id` of a test cluster.
 func clusterConfiguration(id: Int, ports: [Int], dataDirectory: String, secret: String, electionTimeoutMilliseconds: Int,
-                          clientToken: String? = nil) -> String {
+                          clientToken: String? = nil, snapshotEveryEntries: Int? = nil, retainedEntries: Int? = nil) -> String {
     """
     [deployment]
     mode = "replicated"
@@ -114,6 +114,8 @@ func clusterConfiguration(id: Int, ports: [Int], dataDirectory: String, secret: 
     [storage]
     data_dir = "\(dataDirectory)"
     fsync = "never"
+    \(snapshotEveryEntries.map { "snapshot_every_entries = \($0)" } ?? "")
+    \(retainedEntries.map { "retained_entries = \($0)" } ?? "")
     [security]
     cluster_secret = "\(secret)"
     \(clientToken.map { "client_token = \"\($0)\"" } ?? "")
