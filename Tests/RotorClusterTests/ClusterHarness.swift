@@ -98,8 +98,10 @@ func freePorts(_ count: Int) throws -> [Int] {
 }
 
 /// The TOML of replica `id` of a test cluster.
+/// `storage` holds extra `[storage]` lines (snapshot intervals); fsync is
+/// "never" unless `fsync` says otherwise.
 func clusterConfiguration(id: Int, ports: [Int], dataDirectory: String, secret: String, electionTimeoutMilliseconds: Int,
-                          clientToken: String? = nil, snapshotEveryEntries: Int? = nil, retainedEntries: Int? = nil) -> String {
+                          clientToken: String? = nil, fsync: String = "never", storage: String = "") -> String {
     """
     [deployment]
     mode = "replicated"
@@ -113,9 +115,8 @@ func clusterConfiguration(id: Int, ports: [Int], dataDirectory: String, secret: 
     request_timeout_ms = \(electionTimeoutMilliseconds * 3)
     [storage]
     data_dir = "\(dataDirectory)"
-    fsync = "never"
-    \(snapshotEveryEntries.map { "snapshot_every_entries = \($0)" } ?? "")
-    \(retainedEntries.map { "retained_entries = \($0)" } ?? "")
+    fsync = "\(fsync)"
+    \(storage)
     [security]
     cluster_secret = "\(secret)"
     \(clientToken.map { "client_token = \"\($0)\"" } ?? "")
