@@ -119,7 +119,7 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         .testTarget(name: "RotorServerTests", dependencies: [
-            "RotorServer", "RotorClient", "RotorModel", "RotorWire", "RotorTestSupport",
+            "RotorServer", "RotorClient", "RotorModel", "RotorWire", "RotorTestSupport", "RotorStateMachine",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -165,6 +165,29 @@ struct StatusResponse {
   10: required i64 key_count,
   11: required i64 uptime_ms,
   12: required string version,
+  /**
+   * The state machine's digest at exactly `applied_index` (the two are read
+   * together): FNV-1a 64 of its canonical encoding, the same bytes a snapshot
+   * carries, so it is the same in every process and on every machine.
+   * Replicas that report equal `applied_index` must report equal digests;
+   * unequal digests there mean they diverged. Costs a pass over the whole
+   * state. Unset by servers older than this field.
+   */
+  13: optional i64 state_digest,
+  /**
+   * The last log index covered by the latest snapshot this replica holds,
+   * 0 if it holds none: what a restart recovers from before replaying the log.
+   * Unset by servers older than this field.
+   */
+  14: optional i64 snapshot_index,
+  /**
+   * The first index still in this replica's log (entries before it are
+   * compacted into the snapshot); the log holds log_start_index through
+   * last_index, none if log_start_index = last_index + 1. A follower that
+   * needs an earlier entry must be sent the snapshot instead. A standalone
+   * server keeps no log: last_index + 1. Unset by servers older than this field.
+   */
+  15: optional i64 log_start_index,
 }
 
 // ---------------------------------------------------------------------------

@@ -42,6 +42,8 @@ check "empty key"          2 "INVALID_ARGUMENT"  -- kv put "" value
 check "min-index ahead"    3 "UNAVAILABLE"       -- kv get note --min-index 999 --timeout 0.3
 check "status"             0 "standalone"        -- kv status
 check "status --json"      0 '"role":"standalone"' -- kv status --json
+check "status columns"     0 "SNAPSHOT  KEYS  DIGEST" -- kv status
+check "status digest"      0 '"snapshot_index":0,"state_digest":"' -- kv status --json
 check "ping"               0 "PONG"              -- kv ping
 check "ping --token"       0 "PONG"              -- kv ping --token anything
 check "token from env"     0 "PONG"              -- env ROTORKV_CLIENT_TOKEN=anything "$bin/rotorkv" ping --server "127.0.0.1:$port"

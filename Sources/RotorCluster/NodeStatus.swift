@@ -11,4 +11,9 @@ public struct NodeStatus: Sendable, Equatable {
     public var lastIndex: LogIndex = 0
     public var commitIndex: LogIndex = 0
     public var appliedIndex: LogIndex = 0
+    /// The last index the latest snapshot the core holds covers, 0 without one.
+    public var snapshotIndex: LogIndex = 0
+    /// The first index still in the log: earlier entries are compacted into
+    /// the snapshot (`lastIndex + 1` when the log holds none).
+    public var logStartIndex: LogIndex = 1
 }

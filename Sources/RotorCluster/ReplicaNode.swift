@@ -157,7 +157,8 @@ public final class ReplicaNode: @unchecked Sendable {
 
     private func publish() {
         let status = NodeStatus(replicaID: replicaID, term: replica.term, role: replica.role, leaderID: replica.knownLeader,
-                                lastIndex: replica.lastIndex, commitIndex: replica.commitIndex, appliedIndex: appliedIndex)
+                                lastIndex: replica.lastIndex, commitIndex: replica.commitIndex, appliedIndex: appliedIndex,
+                                snapshotIndex: replica.latestSnapshot?.index ?? 0, logStartIndex: replica.logBaseIndex + 1)
         published.withLockedValue { $0 = status }
     }
 

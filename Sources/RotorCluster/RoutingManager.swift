@@ -118,16 +118,27 @@ public final class RoutingManager: RequestHandler, PeerCallHandler {
 
     // MARK: Status
 
+    /// The applied index, key count and digest all come from one copy of the
+    /// state machine taken under its lock, so the digest is exactly the one at
+    /// `applied_index`. The copy is copy-on-write (free unless an apply lands
+    /// while the digest runs, which then copies the key table once, as a
+    /// snapshot does), and the digest, a pass over the whole state, runs
+    /// outside the lock, so it never holds up applies or local reads.
     func status() -> ReplicaStatus {
         let status = node.status
-        let keys = node.machine.withLockedValue { $0.keyCount }
+        let machine = node.machine.withLockedValue { $0 }
+        let applied = machine.appliedIndex
+        // The node publishes its status just after applying, so the published
+        // indexes may trail the copy: whatever was applied is committed and in the log.
         return ReplicaStatus(
             replicaID: Int32(status.replicaID), role: Self.role(status), term: status.term,
-            leaderID: status.leaderID.map(Int32.init), lastIndex: status.lastIndex, commitIndex: status.commitIndex,
-            appliedIndex: status.appliedIndex, replicaCount: Int32(node.settings.endpoints.count),
-            endpoints: node.settings.endpoints.map(\.description), keyCount: Int64(keys),
+            leaderID: status.leaderID.map(Int32.init), lastIndex: max(status.lastIndex, applied),
+            commitIndex: max(status.commitIndex, applied), appliedIndex: applied,
+            replicaCount: Int32(node.settings.endpoints.count),
+            endpoints: node.settings.endpoints.map(\.description), keyCount: Int64(machine.keyCount),
             uptimeMilliseconds: millisecondsSince(started),
-            version: rotorKVVersion)
+            version: rotorKVVersion,
+            stateDigest: machine.digest(), snapshotIndex: status.snapshotIndex, logStartIndex: status.logStartIndex)
     }
 
     private static func role(_ status: NodeStatus) -> ReplicaRole {

@@ -34,10 +34,21 @@ public struct ReplicaStatus: Sendable, Equatable {
     public var keyCount: Int64
     public var uptimeMilliseconds: Int64
     public var version: String
+    /// The state machine's digest at exactly `appliedIndex`: equal on every
+    /// replica that applied the same index, unless they diverged. Nil from a
+    /// server too old to report it.
+    public var stateDigest: UInt64?
+    /// The last index covered by the latest snapshot the replica holds, 0 for
+    /// none. Nil from a server too old to report it.
+    public var snapshotIndex: Int64?
+    /// The first index still in the replica's log (`lastIndex + 1` when it
+    /// holds none). Nil from a server too old to report it.
+    public var logStartIndex: Int64?
 
     public init(replicaID: Int32, role: ReplicaRole, term: Int64, leaderID: Int32?, lastIndex: Int64,
                 commitIndex: Int64, appliedIndex: Int64, replicaCount: Int32, endpoints: [String],
-                keyCount: Int64, uptimeMilliseconds: Int64, version: String) {
+                keyCount: Int64, uptimeMilliseconds: Int64, version: String,
+                stateDigest: UInt64? = nil, snapshotIndex: Int64? = nil, logStartIndex: Int64? = nil) {
         self.replicaID = replicaID
         self.role = role
         self.term = term
@@ -50,6 +61,9 @@ public struct ReplicaStatus: Sendable, Equatable {
         self.keyCount = keyCount
         self.uptimeMilliseconds = uptimeMilliseconds
         self.version = version
+        self.stateDigest = stateDigest
+        self.snapshotIndex = snapshotIndex
+        self.logStartIndex = logStartIndex
     }
 }
 

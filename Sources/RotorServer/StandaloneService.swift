@@ -55,12 +55,19 @@ public final class StandaloneService: RequestHandler {
         }.get()
     }
 
+    /// Nothing is stored: no snapshot, and no log (each write is applied at
+    /// once), so the log starts past the last index. The digest is of a copy
+    /// taken under the lock (copy-on-write: free until the next write), so it
+    /// is the digest at exactly `applied`, yet the pass over the whole state
+    /// runs outside the lock and holds up no other request.
     private func status() -> ReplicaStatus {
-        let (applied, keys) = state.withLockedValue { ($0.appliedIndex, $0.keyCount) }
+        let machine = state.withLockedValue { $0 }
+        let applied = machine.appliedIndex
         return ReplicaStatus(
             replicaID: 0, role: .standalone, term: 0, leaderID: 0, lastIndex: applied, commitIndex: applied,
-            appliedIndex: applied, replicaCount: 1, endpoints: [endpoint], keyCount: Int64(keys),
+            appliedIndex: applied, replicaCount: 1, endpoints: [endpoint], keyCount: Int64(machine.keyCount),
             uptimeMilliseconds: millisecondsSince(started),
-            version: rotorKVVersion)
+            version: rotorKVVersion,
+            stateDigest: machine.digest(), snapshotIndex: 0, logStartIndex: applied + 1)
     }
 }

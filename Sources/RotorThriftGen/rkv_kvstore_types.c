@@ -4870,7 +4870,10 @@ enum _RkvStatusResponseProperties
   PROP_RKV_STATUS_RESPONSE_ENDPOINTS,
   PROP_RKV_STATUS_RESPONSE_KEY_COUNT,
   PROP_RKV_STATUS_RESPONSE_UPTIME_MS,
-  PROP_RKV_STATUS_RESPONSE_VERSION
+  PROP_RKV_STATUS_RESPONSE_VERSION,
+  PROP_RKV_STATUS_RESPONSE_STATE_DIGEST,
+  PROP_RKV_STATUS_RESPONSE_SNAPSHOT_INDEX,
+  PROP_RKV_STATUS_RESPONSE_LOG_START_INDEX
 };
 
 /* reads a status_response object */
@@ -5116,6 +5119,45 @@ rkv_status_response_read (ThriftStruct *object, ThriftProtocol *protocol, GError
             return -1;
           xfer += ret;
           isset_version = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 13:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->state_digest, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_state_digest = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 14:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->snapshot_index, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_snapshot_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 15:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->log_start_index, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_log_start_index = TRUE;
         } else {
           if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
             return -1;
@@ -5374,6 +5416,42 @@ rkv_status_response_write (ThriftStruct *object, ThriftProtocol *protocol, GErro
   if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
     return -1;
   xfer += ret;
+  if (this_object->__isset_state_digest == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "state_digest", T_I64, 13, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->state_digest, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_snapshot_index == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "snapshot_index", T_I64, 14, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->snapshot_index, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_log_start_index == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "log_start_index", T_I64, 15, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->log_start_index, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -5447,6 +5525,21 @@ rkv_status_response_set_property (GObject *object,
       self->version = g_value_dup_string (value);
       break;
 
+    case PROP_RKV_STATUS_RESPONSE_STATE_DIGEST:
+      self->state_digest = g_value_get_int64 (value);
+      self->__isset_state_digest = TRUE;
+      break;
+
+    case PROP_RKV_STATUS_RESPONSE_SNAPSHOT_INDEX:
+      self->snapshot_index = g_value_get_int64 (value);
+      self->__isset_snapshot_index = TRUE;
+      break;
+
+    case PROP_RKV_STATUS_RESPONSE_LOG_START_INDEX:
+      self->log_start_index = g_value_get_int64 (value);
+      self->__isset_log_start_index = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -5511,6 +5604,18 @@ rkv_status_response_get_property (GObject *object,
       g_value_set_string (value, self->version);
       break;
 
+    case PROP_RKV_STATUS_RESPONSE_STATE_DIGEST:
+      g_value_set_int64 (value, self->state_digest);
+      break;
+
+    case PROP_RKV_STATUS_RESPONSE_SNAPSHOT_INDEX:
+      g_value_set_int64 (value, self->snapshot_index);
+      break;
+
+    case PROP_RKV_STATUS_RESPONSE_LOG_START_INDEX:
+      g_value_set_int64 (value, self->log_start_index);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -5534,6 +5639,12 @@ rkv_status_response_instance_init (RkvStatusResponse * object)
   object->key_count = 0;
   object->uptime_ms = 0;
   object->version = NULL;
+  object->state_digest = 0;
+  object->__isset_state_digest = FALSE;
+  object->snapshot_index = 0;
+  object->__isset_snapshot_index = FALSE;
+  object->log_start_index = 0;
+  object->__isset_log_start_index = FALSE;
 }
 
 static void 
@@ -5697,6 +5808,39 @@ rkv_status_response_class_init (RkvStatusResponseClass * cls)
                           NULL,
                           NULL,
                           G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_STATUS_RESPONSE_STATE_DIGEST,
+     g_param_spec_int64 ("state_digest",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_STATUS_RESPONSE_SNAPSHOT_INDEX,
+     g_param_spec_int64 ("snapshot_index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_STATUS_RESPONSE_LOG_START_INDEX,
+     g_param_spec_int64 ("log_start_index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
 }
 
 GType

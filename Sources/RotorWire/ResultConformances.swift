@@ -140,6 +140,18 @@ extension RkvKvStoreStatusResult: ThriftResult {
         s.pointee.key_count = gint64(status.keyCount)
         s.pointee.uptime_ms = gint64(status.uptimeMilliseconds)
         s.pointee.version = GLibBridge.duplicate(status.version)
+        if let digest = status.stateDigest {
+            s.pointee.state_digest = gint64(Int64(bitPattern: digest))
+            s.pointee.__isset_state_digest = 1
+        }
+        if let index = status.snapshotIndex {
+            s.pointee.snapshot_index = gint64(index)
+            s.pointee.__isset_snapshot_index = 1
+        }
+        if let index = status.logStartIndex {
+            s.pointee.log_start_index = gint64(index)
+            s.pointee.__isset_log_start_index = 1
+        }
         __isset_success = 1
     }
     var response: ClientResponse? {
@@ -155,6 +167,10 @@ extension RkvKvStoreStatusResult: ThriftResult {
             term: Int64(s.pointee.term), leaderID: s.pointee.__isset_leader_id != 0 ? s.pointee.leader_id : nil,
             lastIndex: Int64(s.pointee.last_index), commitIndex: Int64(s.pointee.commit_index), appliedIndex: Int64(s.pointee.applied_index),
             replicaCount: s.pointee.replica_count, endpoints: endpoints, keyCount: Int64(s.pointee.key_count),
-            uptimeMilliseconds: Int64(s.pointee.uptime_ms), version: GLibBridge.string(s.pointee.version)))
+            uptimeMilliseconds: Int64(s.pointee.uptime_ms), version: GLibBridge.string(s.pointee.version),
+            // Unset by servers older than these fields: nil, not 0, so "unknown" is not mistaken for "none".
+            stateDigest: s.pointee.__isset_state_digest != 0 ? UInt64(bitPattern: Int64(s.pointee.state_digest)) : nil,
+            snapshotIndex: s.pointee.__isset_snapshot_index != 0 ? Int64(s.pointee.snapshot_index) : nil,
+            logStartIndex: s.pointee.__isset_log_start_index != 0 ? Int64(s.pointee.log_start_index) : nil))
     }
 }

@@ -5,12 +5,17 @@ import RotorModel
 
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show every replica: role, term, leader, log indexes, lag, up or down.",
+        abstract: "Show every replica: role, term, leader, log indexes, lag, snapshot, state digest, up or down.",
         discussion: """
             Asks each --server directly (no redirects), and every other replica
             that the answering replicas list, so one --server shows the whole
             cluster. Lag is how far a replica's
             applied index trails the highest commit index any replica reported.
+            SNAPSHOT is the last index the replica's latest snapshot covers (0:
+            none). DIGEST is the first 8 hex digits of the digest of its state at
+            its applied index: replicas with equal APPLIED must show equal
+            DIGEST, and differ only if they diverged. A server too old to report
+            them shows "-". --json adds log_start_index and the full state_digest.
             Exits 3 if no replica answers.
             """)
 
@@ -55,27 +60,38 @@ struct Status: AsyncParsableCommand {
                 "lag": commit - s.appliedIndex, "key_count": s.keyCount, "uptime_ms": s.uptimeMilliseconds, "version": s.version,
             ]
             if let leader = s.leaderID { object["leader_id"] = leader }
+            if let digest = s.stateDigest { object["state_digest"] = hex(digest) }
+            if let index = s.snapshotIndex { object["snapshot_index"] = index }
+            if let index = s.logStartIndex { object["log_start_index"] = index }
             return object
         }
     }
 
     private func printTable(_ rows: [(Endpoint, Result<ReplicaStatus, KVError>)], commit: Int64) {
-        let header = ["REPLICA", "ENDPOINT", "STATE", "ROLE", "TERM", "LEADER", "LAST", "COMMIT", "APPLIED", "LAG", "KEYS", "UPTIME"]
+        let header = ["REPLICA", "ENDPOINT", "STATE", "ROLE", "TERM", "LEADER", "LAST", "COMMIT", "APPLIED", "LAG", "SNAPSHOT", "KEYS",
+                      "DIGEST", "UPTIME"]
         var table = [header]
         for (endpoint, result) in rows {
             switch result {
             case .failure(let error):
-                table.append(["-", endpoint.description, "down", "-", "-", "-", "-", "-", "-", "-", "-", "\(error.code)"])
+                table.append(["-", endpoint.description, "down", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "\(error.code)"])
             case .success(let s):
                 table.append(["\(s.replicaID)", endpoint.description, "up", s.role.description, "\(s.term)",
                               s.leaderID.map { "\($0)" } ?? "none", "\(s.lastIndex)", "\(s.commitIndex)", "\(s.appliedIndex)",
-                              "\(commit - s.appliedIndex)", "\(s.keyCount)", formatUptime(s.uptimeMilliseconds)])
+                              "\(commit - s.appliedIndex)", s.snapshotIndex.map { "\($0)" } ?? "-", "\(s.keyCount)",
+                              s.stateDigest.map { String(hex($0).prefix(8)) } ?? "-", formatUptime(s.uptimeMilliseconds)])
             }
         }
         let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
         for row in table {
             print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
         }
+    }
+
+    /// 16 hex digits, zero-padded: a string, since JSON numbers cannot hold every 64-bit value exactly.
+    private func hex(_ digest: UInt64) -> String {
+        let digits = String(digest, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
     private func formatUptime(_ milliseconds: Int64) -> String {

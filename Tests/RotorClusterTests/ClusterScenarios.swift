@@ -133,6 +133,62 @@ enum ClusterScenarios {
         await client.shutdown()
     }
 
+    /// Replicas that applied the same index report the same state digest,
+    /// and a write changes it. Each reports the snapshot it holds and where
+    /// its log starts (the cluster snapshots every `snapshotEveryEntries`
+    /// entries and keeps `retainedEntries` behind a snapshot it took).
+    static func replicasReportOneDigestAtOneAppliedIndex(_ cluster: any ClusterHarness, snapshotEveryEntries: Int64,
+                                                         retainedEntries: Int64) async throws {
+        let leader = try await cluster.waitForLeader()
+        let client = cluster.client(of: leader)
+        var index: Int64 = 0
+        for write in 0..<(3 * snapshotEveryEntries) {
+            index = try await client.put(bytes("key-\(write % 7)"), bytes("value-\(write)")).index
+        }
+        // Snapshots are taken in the background: wait for every replica's first.
+        let before = try await statusesAtOneAppliedIndex(cluster, atLeast: index) {
+            $0.snapshotIndex ?? 0 >= snapshotEveryEntries
+        }
+        try expectOneDigest(before)
+        for (id, status) in before {
+            let snapshot = try #require(status.snapshotIndex), start = try #require(status.logStartIndex)
+            // Its own snapshot keeps `retainedEntries` behind it; one installed from the leader keeps none.
+            #expect(start >= snapshot - retainedEntries + 1 && start <= snapshot + 1,
+                    "replica \(id): log starts at \(start), snapshot through \(snapshot)")
+            #expect(start <= status.lastIndex + 1 && snapshot <= status.appliedIndex, "replica \(id)")
+        }
+
+        index = try await client.put(bytes("key-0"), bytes("changed")).index
+        let after = try await statusesAtOneAppliedIndex(cluster, atLeast: index) { _ in true }
+        try expectOneDigest(after)
+        #expect(after[leader]?.stateDigest != before[leader]?.stateDigest, "a write changed the digest")
+        await client.shutdown()
+    }
+
+    /// Every replica's status, once all of them answer at one applied index of
+    /// at least `index` and satisfy `ready`. Their digests are not waited for:
+    /// they are what the caller checks.
+    private static func statusesAtOneAppliedIndex(_ cluster: any ClusterHarness, atLeast index: Int64,
+                                                  within limit: Duration = .seconds(30),
+                                                  ready: (ReplicaStatus) -> Bool) async throws -> [Int: ReplicaStatus] {
+        let deadline = ContinuousClock.now + limit
+        var statuses: [Int: ReplicaStatus] = [:]
+        while ContinuousClock.now < deadline {
+            statuses = await cluster.statuses()
+            let applied = Set(statuses.values.map(\.appliedIndex))
+            if statuses.count == cluster.endpoints.count, applied.count == 1, applied.first! >= index, statuses.values.allSatisfy(ready) {
+                return statuses
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ClusterTestError("the replicas did not reach one applied index of at least \(index) within \(limit): \(statuses)")
+    }
+
+    private static func expectOneDigest(_ statuses: [Int: ReplicaStatus]) throws {
+        let digests = try statuses.mapValues { try #require($0.stateDigest, "replica \($0.replicaID) reports no digest") }
+        #expect(Set(digests.values).count == 1, "replicas at applied index \(statuses.first!.value.appliedIndex) diverged: \(digests)")
+    }
+
     static func expectReadable(_ acknowledged: [Bytes: Bytes], through client: RotorKVClient) async throws {
         for (key, value) in acknowledged {
             let read = try await client.get(key, options: ReadOptions(consistency: .linearizable))

@@ -6,8 +6,8 @@ import Testing
 
 /// The scenarios against three replicas in this process (real sockets).
 @Suite(.serialized) struct InProcessClusterTests {
-    func withCluster(clientToken: String? = nil, _ body: (InProcessCluster) async throws -> Void) async throws {
-        let cluster = try await InProcessCluster(clientToken: clientToken)
+    func withCluster(clientToken: String? = nil, storage: String = "", _ body: (InProcessCluster) async throws -> Void) async throws {
+        let cluster = try await InProcessCluster(clientToken: clientToken, storage: storage)
         do {
             try await body(cluster)
         } catch {
@@ -34,6 +34,13 @@ import Testing
 
     @Test func forgedConsensusCallsAreRefused() async throws {
         try await withCluster { try await ClusterScenarios.forgedConsensusCallsAreRefused($0) }
+    }
+
+    /// Snapshots every 10 entries keeping 4 behind, so status has a snapshot and a compacted log to report.
+    @Test func replicasReportOneDigestAtOneAppliedIndex() async throws {
+        try await withCluster(storage: "snapshot_every_entries = 10\nretained_entries = 4") {
+            try await ClusterScenarios.replicasReportOneDigestAtOneAppliedIndex($0, snapshotEveryEntries: 10, retainedEntries: 4)
+        }
     }
 
     /// With `client_token`, clients must authenticate; a follower forwards writes to the leader with it.

@@ -18,7 +18,8 @@ final class InProcessCluster: ClusterHarness {
     private let directory: URL
     private let replicas = NIOLockedValueBox<[Int: (ClusterReplica, MultiThreadedEventLoopGroup)]>([:])
 
-    init(electionTimeoutMilliseconds: Int = 1000, clientToken: String? = nil) async throws {
+    /// `storage` holds extra `[storage]` lines (snapshot intervals).
+    init(electionTimeoutMilliseconds: Int = 1000, clientToken: String? = nil, storage: String = "") async throws {
         self.clientToken = clientToken
         let ports = try freePorts(3)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("rotorkv-cluster-\(UUID().uuidString)")
@@ -27,7 +28,7 @@ final class InProcessCluster: ClusterHarness {
         configurations = try (0..<3).map { [directory, secret] id in
             try ConfigurationLoader.parse(clusterConfiguration(
                 id: id, ports: ports, dataDirectory: directory.appendingPathComponent("replica-\(id)").path, secret: secret,
-                electionTimeoutMilliseconds: electionTimeoutMilliseconds, clientToken: clientToken))
+                electionTimeoutMilliseconds: electionTimeoutMilliseconds, clientToken: clientToken, storage: storage))
         }
         for id in 0..<3 { try await restart(id) }
     }

@@ -1,6 +1,7 @@
 import RotorClient
 import RotorModel
 import RotorServer
+import RotorStateMachine
 import RotorTestSupport
 import Testing
 
@@ -69,6 +70,35 @@ import Testing
                 #expect(status.appliedIndex == 1)
                 #expect(status.keyCount == 1)
                 #expect(status.replicaCount == 1)
+            }
+        }
+    }
+
+    /// The digest is exactly that of the server's state at the applied index
+    /// it reports: equal to the digest of a state machine here that applied
+    /// the same writes, and changed by a write. No snapshot, no log.
+    @Test func statusReportsTheDigestOfTheStateAtItsAppliedIndex() async throws {
+        try await withServer { server in
+            try await withClient(server) { client in
+                var mirror = KvStateMachine()
+                let empty = try await client.status()
+                #expect(empty.stateDigest == mirror.digest())
+                #expect(empty.snapshotIndex == 0 && empty.logStartIndex == 1)
+                var digests: Set<UInt64?> = [empty.stateDigest]
+                for (request, (key, value)) in [("a", "1"), ("b", "2"), ("a", "3")].enumerated() {
+                    let session = ClientSession(clientID: 42, requestID: Int64(request + 1))
+                    let put = PutRequest(key: Bytes(utf8: key), value: Bytes(utf8: value),
+                                         options: WriteOptions(clientID: session.clientID, requestID: session.requestID))
+                    guard case .put(let response) = try await client.call(.put(put)) else { Issue.record("not a put reply"); return }
+                    _ = mirror.apply(index: response.index, command: .put(key: put.key, value: put.value), session: session)
+                    let status = try await client.status()
+                    #expect(status.appliedIndex == mirror.appliedIndex)
+                    #expect(status.stateDigest == mirror.digest(), "after request \(request + 1)")
+                    #expect(status.snapshotIndex == 0 && status.logStartIndex == status.lastIndex + 1)
+                    digests.insert(status.stateDigest)
+                }
+                #expect(digests.count == 4, "every write changed the digest")
+                #expect(try await client.status().stateDigest == mirror.digest(), "no write, same digest")
             }
         }
     }

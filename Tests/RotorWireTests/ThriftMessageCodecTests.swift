@@ -47,6 +47,15 @@ import Testing
         (.status, .success(.status(ReplicaStatus(
             replicaID: 1, role: .follower, term: 9, leaderID: 0, lastIndex: 10, commitIndex: 9, appliedIndex: 8,
             replicaCount: 3, endpoints: ["a:1", "b:2", "c:3"], keyCount: 5, uptimeMilliseconds: 1234, version: "x")))),
+        // The digest is unsigned: one with the top bit set must survive the signed i64 on the wire.
+        (.status, .success(.status(ReplicaStatus(
+            replicaID: 2, role: .leader, term: 9, leaderID: 2, lastIndex: 90, commitIndex: 90, appliedIndex: 89,
+            replicaCount: 3, endpoints: ["a:1", "b:2", "c:3"], keyCount: 5, uptimeMilliseconds: 1234, version: "x",
+            stateDigest: 0xfedc_ba98_7654_3210, snapshotIndex: 64, logStartIndex: 33)))),
+        (.status, .success(.status(ReplicaStatus(
+            replicaID: 0, role: .standalone, term: 0, leaderID: 0, lastIndex: 0, commitIndex: 0, appliedIndex: 0,
+            replicaCount: 1, endpoints: ["a:1"], keyCount: 0, uptimeMilliseconds: 1, version: "x",
+            stateDigest: 0, snapshotIndex: 0, logStartIndex: 1)))),
         (.put, .failure(KVError(.notLeader, "try the leader", leaderHint: 2, leaderEndpoint: "127.0.0.1:9092"))),
         (.ping, .failure(KVError(.overloaded, "busy"))),
         (.status, .failure(KVError(.unauthorized, "no"))),
@@ -81,6 +90,38 @@ import Testing
             #expect(try codec.decodeReply(frame, method: .status, seqid: 1) == .success(.status(status)))
         }
         #expect(ReplicaRole.recovering.description == "recovering")
+    }
+
+    /// A server older than state_digest, snapshot_index and log_start_index
+    /// sends none of them: the client reads "not reported" (nil), never a 0
+    /// that would claim "no snapshot" or pass for a real digest.
+    @Test func statusFromAnOlderServerHasNoDigestOrSnapshot() throws {
+        var bytes = ThriftBytes()
+        bytes.messageBegin("status", type: 2, seqid: 4)
+        bytes.fieldBegin(ThriftBytes.typeStruct, id: 0)  // the result's `success`: StatusResponse fields 1-12
+        bytes.i32(1, 1)
+        bytes.i32(2, ReplicaRole.follower.rawValue)
+        bytes.i64(3, 7)
+        bytes.i32(4, 0)
+        bytes.i64(5, 12)
+        bytes.i64(6, 11)
+        bytes.i64(7, 10)
+        bytes.i32(8, 3)
+        bytes.fieldBegin(ThriftBytes.typeList, id: 9)
+        bytes.buffer.writeInteger(ThriftBytes.typeString)
+        bytes.buffer.writeInteger(Int32(3))
+        for endpoint in ["a:1", "b:2", "c:3"] { bytes.string(endpoint) }
+        bytes.i64(10, 4)
+        bytes.i64(11, 5000)
+        bytes.fieldBegin(ThriftBytes.typeString, id: 12)
+        bytes.string("0.0.9")
+        bytes.stop()
+        bytes.stop()
+        let decoded = try codec.decodeReply(bytes.buffer, method: .status, seqid: 4)
+        #expect(decoded == .success(.status(ReplicaStatus(
+            replicaID: 1, role: .follower, term: 7, leaderID: 0, lastIndex: 12, commitIndex: 11, appliedIndex: 10,
+            replicaCount: 3, endpoints: ["a:1", "b:2", "c:3"], keyCount: 4, uptimeMilliseconds: 5000, version: "0.0.9",
+            stateDigest: nil, snapshotIndex: nil, logStartIndex: nil))))
     }
 
     @Test func replyWithTheWrongSequenceIDIsRejected() {

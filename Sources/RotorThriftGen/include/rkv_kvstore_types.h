@@ -469,6 +469,12 @@ struct _RkvStatusResponse
   gint64 key_count;
   gint64 uptime_ms;
   gchar * version;
+  gint64 state_digest;
+  gboolean __isset_state_digest;
+  gint64 snapshot_index;
+  gboolean __isset_snapshot_index;
+  gint64 log_start_index;
+  gboolean __isset_log_start_index;
 };
 typedef struct _RkvStatusResponse RkvStatusResponse;
 
