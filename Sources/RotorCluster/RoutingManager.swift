@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import RotorConsensus
 import RotorModel
@@ -21,6 +22,9 @@ public final class RoutingManager: RequestHandler, PeerCallHandler {
     let node: ReplicaNode
     private let forwarder: LeaderForwarder
     private let started = ContinuousClock.now
+    /// The last digest computed and the applied index it belongs to: polling
+    /// an idle replica's status costs no pass over the state.
+    private let lastDigest = NIOLockedValueBox<(index: Int64, digest: UInt64)?>(nil)
 
     init(node: ReplicaNode, forwarder: LeaderForwarder) {
         self.node = node
@@ -138,7 +142,14 @@ public final class RoutingManager: RequestHandler, PeerCallHandler {
             endpoints: node.settings.endpoints.map(\.description), keyCount: Int64(machine.keyCount),
             uptimeMilliseconds: millisecondsSince(started),
             version: rotorKVVersion,
-            stateDigest: machine.digest(), snapshotIndex: status.snapshotIndex, logStartIndex: status.logStartIndex)
+            stateDigest: digest(of: machine), snapshotIndex: status.snapshotIndex, logStartIndex: status.logStartIndex)
+    }
+
+    private func digest(of machine: KvStateMachine) -> UInt64 {
+        if let cached = lastDigest.withLockedValue({ $0 }), cached.index == machine.appliedIndex { return cached.digest }
+        let digest = machine.digest()
+        lastDigest.withLockedValue { $0 = (machine.appliedIndex, digest) }
+        return digest
     }
 
     private static func role(_ status: NodeStatus) -> ReplicaRole {
