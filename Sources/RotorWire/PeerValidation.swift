@@ -84,7 +84,7 @@ private func termBound(_ value: Int64, _ name: String, _ term: Int64) -> String?
     return value > term ? "\(name) \(value) is beyond the sender's term \(term)" : nil
 }
 
-/// Entries numbered `from`, `from + 1`, ... (ending at `through` when given),
+/// Entries numbered `from`, `from + 1`, ... (ending at or before `through` when given),
 /// each of a term in 0...`term` (an entry's term is that of the leader that created it).
 private func consecutive(_ entries: [LogEntry], from first: Int64, through last: Int64?, term: Int64) -> String? {
     for (offset, entry) in entries.enumerated() {
@@ -96,8 +96,9 @@ private func consecutive(_ entries: [LogEntry], from first: Int64, through last:
             return "entry \(entry.index) has term \(entry.term), outside 0...\(term)"
         }
     }
-    if let last, let final = entries.last, final.index != last {
-        return "entries end at index \(final.index), but last_index is \(last)"
+    // A DoViewChange carries one bounded chunk: it may end before last_index, never after it.
+    if let last, let final = entries.last, final.index > last {
+        return "entries end at index \(final.index), beyond last_index \(last)"
     }
     return nil
 }

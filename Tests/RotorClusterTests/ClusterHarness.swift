@@ -117,7 +117,7 @@ func freePorts(_ count: Int) throws -> [Int] {
 /// `storage` holds extra `[storage]` lines (snapshot intervals); fsync is
 /// "never" unless `fsync` says otherwise.
 func clusterConfiguration(id: Int, ports: [Int], dataDirectory: String, secret: String, electionTimeoutMilliseconds: Int,
-                          clientToken: String? = nil, fsync: String = "never", storage: String = "") -> String {
+                          clientToken: String? = nil, fsync: String = "never", storage: String = "", logLevel: String? = nil) -> String {
     """
     [deployment]
     mode = "replicated"
@@ -137,6 +137,6 @@ func clusterConfiguration(id: Int, ports: [Int], dataDirectory: String, secret: 
     cluster_secret = "\(secret)"
     \(clientToken.map { "client_token = \"\($0)\"" } ?? "")
     [logging]
-    level = "\(ProcessInfo.processInfo.environment["ROTORKV_TEST_LOG_LEVEL"] ?? "warning")"
+    level = "\(ProcessInfo.processInfo.environment["ROTORKV_TEST_LOG_LEVEL"] ?? logLevel ?? "warning")"
     """
 }

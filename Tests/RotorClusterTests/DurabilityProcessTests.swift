@@ -18,7 +18,8 @@ struct DurabilityProcessTests {
 
     func withCluster(fsync: String = "never", storage: String = compactingStorage,
                      _ body: (ProcessCluster) async throws -> Void) async throws {
-        let cluster = try await ProcessCluster(electionTimeoutMilliseconds: 600, fsync: fsync, storage: storage)
+        // Notices are kept: the tests read what the replicas say they did.
+        let cluster = try await ProcessCluster(electionTimeoutMilliseconds: 600, fsync: fsync, storage: storage, logLevel: "notice")
         do {
             try await body(cluster)
         } catch {

@@ -68,6 +68,14 @@ import Testing
         #expect(try codec.decodeCall(frame(call)) == .peer(call, proof: nil, seqid: 77))
     }
 
+    /// A DoViewChange carries one bounded chunk of a long log: its entries
+    /// may stop well before last_index (the leader fetches the rest).
+    @Test func aDoViewChangeChunkMayEndBeforeLastIndex() throws {
+        let call = PeerCall.doViewChange(DoViewChange(term: 9, from: 1, lastNormalTerm: 7, lastIndex: 100_001, commitIndex: 12, entriesFrom: 13,
+                                                      entries: PeerCodecTests.entries(from: 13, count: 5, term: 7)))
+        #expect(try codec.decodeCall(frame(call)) == .peer(call, proof: nil, seqid: 77))
+    }
+
     // MARK: RecoveryStanding
 
     func recoveryResponse(standing: Int32) -> ByteBuffer {
