@@ -54,9 +54,11 @@ public final class ClusterReplica: Sendable {
     }
 
     /// Opens the data directory (`[storage]`), recovering what it holds, and builds the replica on it.
-    public static func open(configuration: ServerConfiguration, group: any EventLoopGroup, logger: Logger) throws(StorageError) -> ClusterReplica {
+    /// `faultInjector` is a test hook that makes disk operations fail (see `StoreOptions`).
+    public static func open(configuration: ServerConfiguration, group: any EventLoopGroup, logger: Logger,
+                            faultInjector: (@Sendable (FaultPoint) -> InjectedFault?)? = nil) throws(StorageError) -> ClusterReplica {
         let options = StoreOptions(fsync: configuration.storage.fsync == .always ? .always : .never,
-                                   segmentBytes: configuration.storage.segmentBytes)
+                                   segmentBytes: configuration.storage.segmentBytes, faultInjector: faultInjector)
         let (store, durable) = try ReplicaStore.open(directory: configuration.storage.dataDirectory, options: options, logger: logger)
         let machine: KvStateMachine
         do {

@@ -43,6 +43,45 @@ import Testing
         }
     }
 
+    /// A full disk on the leader (every log write fails with ENOSPC): the
+    /// write in flight fails with an error to its client, the leader stops
+    /// taking part, the other two carry on, and once the disk has room the
+    /// replica restarts from what it had and converges with them.
+    @Test func aFullDiskFailsTheWriteAndTheReplicaStaysConsistent() async throws {
+        try await withCluster { cluster in
+            try await cluster.waitForHealthy()
+            let leader = try await cluster.waitForLeader()
+            let client = cluster.client(of: leader)
+            _ = try await client.put(Bytes("before".utf8), Bytes("1".utf8))
+            cluster.fullDisks.withLockedValue { _ = $0.insert(leader) }
+            let failed = await errorCode { () async throws(KVError) in
+                _ = try await client.put(Bytes("during".utf8), Bytes("2".utf8), timeout: .seconds(10))
+            }
+            #expect(failed == .internalError || failed == .unavailable, "the write on a full disk ended \(String(describing: failed))")
+            await client.shutdown()
+            let newLeader = try await cluster.waitForLeader(excluding: leader)
+            let survivor = cluster.client(of: newLeader)
+            _ = try await survivor.put(Bytes("after".utf8), Bytes("3".utf8))
+            await survivor.shutdown()
+            try await cluster.kill(leader)
+            cluster.fullDisks.withLockedValue { _ = $0.remove(leader) }
+            try await cluster.restart(leader)
+            try await cluster.waitForHealthy()
+            let reader = cluster.client(of: leader)
+            let after = try await reader.get(Bytes("after".utf8), options: ReadOptions(consistency: .linearizable))
+            #expect(after.value == Bytes("3".utf8))
+            await reader.shutdown()
+            var digests: Set<UInt64?> = []
+            for _ in 0..<100 {
+                let statuses = await cluster.statuses()
+                digests = Set(statuses.values.map(\.stateDigest))
+                if statuses.count == 3, digests.count == 1, Set(statuses.values.map(\.appliedIndex)).count == 1 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(digests.count == 1, "the replicas hold different states: \(digests)")
+        }
+    }
+
     /// With `client_token`, clients must authenticate; a follower forwards writes to the leader with it.
     @Test func theClientTokenGatesClientsAndForwarding() async throws {
         try await withCluster(clientToken: "let-me-in") { cluster in

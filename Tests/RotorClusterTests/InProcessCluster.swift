@@ -5,6 +5,7 @@ import NIOPosix
 import RotorCluster
 import RotorModel
 import RotorServer
+import RotorStorage
 
 /// Three replicas in this process, each with its own event loops and data
 /// directory, talking over real loopback sockets.
@@ -17,6 +18,8 @@ final class InProcessCluster: ClusterHarness {
     private let configurations: [ServerConfiguration]
     private let directory: URL
     private let replicas = NIOLockedValueBox<[Int: (ClusterReplica, MultiThreadedEventLoopGroup)]>([:])
+    /// Replicas whose disk is "full": every log write fails with ENOSPC.
+    let fullDisks = NIOLockedValueBox<Set<Int>>([])
 
     /// `storage` holds extra `[storage]` lines (snapshot intervals).
     init(electionTimeoutMilliseconds: Int = 1000, clientToken: String? = nil, storage: String = "") async throws {
@@ -37,7 +40,10 @@ final class InProcessCluster: ClusterHarness {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var logger = Logger(label: "test.replica-\(replica)")
         logger.logLevel = configurations[replica].logLevel
-        let instance = try ClusterReplica.open(configuration: configurations[replica], group: group, logger: logger)
+        let instance = try ClusterReplica.open(configuration: configurations[replica], group: group, logger: logger) { [fullDisks] point in
+            guard fullDisks.withLockedValue({ $0.contains(replica) }), case .logWrite = point else { return nil }
+            return InjectedFault(errno: ENOSPC)
+        }
         try await instance.start(host: "127.0.0.1", port: endpoints[replica].port)
         replicas.withLockedValue { $0[replica] = (instance, group) }
     }
