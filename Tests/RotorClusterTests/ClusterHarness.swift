@@ -60,8 +60,10 @@ extension ClusterHarness {
     }
 
     /// Waits until every replica is up and in step: one leader, the others
-    /// following it (none still electing or recovering). A failover test must
-    /// start from this, since a replica that is still recovering counts toward no quorum.
+    /// following it (none still electing or recovering), each holding the
+    /// log's first entry. A failover test must start from this: a replica
+    /// still recovering counts toward no quorum, and one that restarts before
+    /// it held anything comes back as an empty disk, which must recover.
     func waitForHealthy(within limit: Duration = .seconds(15)) async throws {
         let deadline = ContinuousClock.now + limit
         var statuses: [Int: ReplicaStatus] = [:]
@@ -69,7 +71,8 @@ extension ClusterHarness {
             statuses = await self.statuses()
             let roles = statuses.values.map(\.role)
             if statuses.count == endpoints.count, roles.filter({ $0 == .leader }).count == 1,
-               roles.allSatisfy({ $0 == .leader || $0 == .follower }), Set(statuses.values.map(\.term)).count == 1 { return }
+               roles.allSatisfy({ $0 == .leader || $0 == .follower }), Set(statuses.values.map(\.term)).count == 1,
+               statuses.values.allSatisfy({ $0.appliedIndex >= 1 }) { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw ClusterTestError("the cluster did not become healthy within \(limit): \(statuses.mapValues { "\($0.role) term \($0.term)" })")

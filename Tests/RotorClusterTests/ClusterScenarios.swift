@@ -75,6 +75,7 @@ enum ClusterScenarios {
     /// Killing two replicas leaves no majority: writes fail with UNAVAILABLE
     /// within their deadline and nothing hangs. One back, and the cluster serves.
     static func twoReplicasDown(_ cluster: any ClusterHarness) async throws {
+        try await cluster.waitForHealthy()
         let survivor = try await cluster.waitForLeader()
         let victims = (0..<3).filter { $0 != survivor }
         for victim in victims { try await cluster.kill(victim) }

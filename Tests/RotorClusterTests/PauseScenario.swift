@@ -9,6 +9,7 @@ extension ClusterScenarios {
     /// term (a write sent to it while paused is either refused or, if it was
     /// acknowledged, really there), and no LINEARIZABLE read returns stale data.
     static func pausedLeaderIsDeposed(_ cluster: any ClusterHarness) async throws {
+        try await cluster.waitForHealthy()
         let old = try await cluster.waitForLeader()
         let oldTerm = await cluster.statuses(among: [old])[old]!.term
         let key = bytes("paused-key")
