@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "RotorStateMachine", dependencies: ["RotorModel", "CZlib"]),
         // Test support shared by the simulator, the tests and `rotorkv torture`: histories and the linearizability checker.
         .target(name: "RotorTestSupport", dependencies: ["RotorModel"]),
+        // The verdict of `rotorkv torture`: the history format and the checks. Pure logic, no NIO.
+        .target(name: "RotorTorture", dependencies: ["RotorModel", "RotorTestSupport"]),
 
         // The consensus core: a sans-IO value type (events in, actions out). No NIO, no Thrift, no clocks.
         .target(name: "RotorConsensus", dependencies: [
