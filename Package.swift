@@ -115,6 +115,7 @@ let package = Package(
         ]),
         .testTarget(name: "RotorStateMachineTests", dependencies: ["RotorStateMachine", "RotorModel"]),
         .testTarget(name: "RotorTestSupportTests", dependencies: ["RotorTestSupport", "RotorModel"]),
+        .testTarget(name: "RotorTortureTests", dependencies: ["RotorTorture", "RotorTestSupport"]),
         .testTarget(name: "RotorWireTests", dependencies: [
             "RotorWire", "RotorModel",
             .product(name: "NIOCore", package: "swift-nio"),
