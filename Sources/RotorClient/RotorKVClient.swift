@@ -18,7 +18,7 @@ import RotorModel
 /// here. For a write, TIMEOUT and UNAVAILABLE mean the outcome is unknown.
 public final class RotorKVClient: Sendable {
     public let configuration: ClientConfiguration
-    private let group: any EventLoopGroup
+    let group: any EventLoopGroup
     private let ownsGroup: Bool
     private let pool: EndpointPool
     private let nextRequestID = ManagedAtomic<Int64>(1)

@@ -1,6 +1,8 @@
 import NIOCore
+import RotorClient
 import RotorModel
 import RotorServer
+import RotorTestSupport
 import RotorWire
 import Testing
 
@@ -123,5 +125,35 @@ extension ByteBuffer {
                 #expect(!record.text.contains(proofHex))
             }
         }
+    }
+
+    // MARK: Through RotorKVClient
+
+    @Test func theClientProvesTheSecretAndReportsRefusals() async throws {
+        let handler = RecordingPeerHandler()
+        try await withServer(peerHandler: handler, configure: allowed) { server in
+            try await withClient(server) { client in
+                try await client.injectFault(dropTo: [0], dropFrom: [], clusterSecret: Self.secret, at: server.endpoint)
+                let wrong = await errorCode { () async throws(KVError) in
+                    try await client.injectFault(dropTo: [0], dropFrom: [0], clusterSecret: "not-the-secret", at: server.endpoint)
+                }
+                #expect(wrong == .unauthorized)
+                let negative = await errorCode { () async throws(KVError) in
+                    try await client.injectFault(dropTo: [-1], dropFrom: [], clusterSecret: Self.secret, at: server.endpoint)
+                }
+                #expect(negative == .invalidArgument)
+            }
+            #expect(handler.faultRules == [FaultRule(dropTo: [0])])
+        }
+    }
+
+    @Test func theClientReportsAnUnreachableReplicaAsUnavailable() async throws {
+        let client = RotorKVClient(endpoints: [Endpoint(host: "127.0.0.1", port: 1)])
+        let code = await errorCode { () async throws(KVError) in
+            try await client.injectFault(dropTo: [1], dropFrom: [1], clusterSecret: Self.secret, at: Endpoint(host: "127.0.0.1", port: 1),
+                                         timeout: .seconds(2))
+        }
+        await client.shutdown()
+        #expect(code == .unavailable)
     }
 }
