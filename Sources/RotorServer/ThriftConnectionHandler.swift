@@ -12,7 +12,7 @@ import RotorWire
 /// only with a valid `auth_proof`; with a client token, client RPCs are served
 /// only once the connection called `authenticate` with it. The test-only
 /// `injectFault` needs `[testing] allow_fault_injection` and a valid proof
-/// (`FaultInjectionGate`), never a client login.
+/// (`ConnectionSecurity.faultInjectionRefusal`), never a client login.
 ///
 /// Pipelining: many calls may be in flight; replies produced during one read
 /// burst are coalesced into a single write and flush. Backpressure: when the
@@ -332,7 +332,7 @@ struct ConnectionSecurity: Sendable {
     var authenticator: ClusterAuthenticator?
     /// Set with `[security] client_token`: client RPCs need `authenticate` first.
     var tokenVerifier: ClientTokenVerifier?
-    /// Set with `[testing] allow_fault_injection`: `injectFault` may be admitted (see `FaultInjectionGate`).
+    /// Set with `[testing] allow_fault_injection`: `injectFault` may be admitted (see `faultInjectionRefusal`).
     var allowsFaultInjection: Bool
 
     init(_ settings: SecuritySettings, allowFaultInjection: Bool = false) {
