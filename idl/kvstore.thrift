@@ -377,6 +377,33 @@ struct RecoveryResponseRequest {
 }
 
 // ---------------------------------------------------------------------------
+// Fault injection (test only).
+
+/**
+ * A test-only network partition, for `rotorkv torture` where it cannot use
+ * network namespaces: the receiving replica drops every consensus message it
+ * would send to a replica in `drop_to` (the core resends later, as over a
+ * lossy network), and refuses every consensus call arriving from a replica in
+ * `drop_from` with UNAVAILABLE, as if that replica were unreachable. Each call
+ * REPLACES the previous rule; both lists empty heals. The rule lives in memory
+ * only: a restarted replica starts healed. Client traffic and the forwarding
+ * of client writes to the leader are not affected.
+ *
+ * Accepted only by a replica started with `[testing] allow_fault_injection =
+ * true` AND with a valid `auth_proof`; otherwise UNAUTHORIZED. A standalone
+ * replica answers INVALID_ARGUMENT (it has no peers). Ids must be replicas of
+ * the cluster other than the receiver (INVALID_ARGUMENT otherwise).
+ */
+struct InjectFaultRequest {
+  /** Replica ids this replica stops sending consensus messages to. */
+  1: required list<i32> drop_to,
+  /** Replica ids whose consensus calls (and replies) this replica refuses. */
+  2: required list<i32> drop_from,
+  /** HMAC-SHA256 under the cluster secret of a canonical header of this call (both lists); without a valid one, UNAUTHORIZED. */
+  3: optional binary auth_proof,
+}
+
+// ---------------------------------------------------------------------------
 // Client authentication.
 
 /**
@@ -414,4 +441,7 @@ service KvStore {
   void recover(1: RecoveryRequest request) throws (1: KvError error),
   /** The answer to recover. */
   void recoveryResponse(1: RecoveryResponseRequest request) throws (1: KvError error),
+
+  /** Test only (see InjectFaultRequest): partitions this replica's consensus traffic; called by the torture tool, never by replicas. */
+  void injectFault(1: InjectFaultRequest request) throws (1: KvError error),
 }

@@ -10,6 +10,9 @@ Fixes (each one reproduced; see shared notes on libthrift-c-glib 0.17):
 3. The generated *_get_type functions register their type with an
    unsynchronised static, so threads racing on first use can leave a type
    invalid. We emit rkv_register_generated_types(), called once at start-up.
+4. The generated readers of a list of a base type (list<i32>) allocate each
+   element with g_new and return on a failed read without freeing it, so
+   every truncated list in a frame leaks. We free it on that path too.
 """
 import pathlib
 import re
@@ -43,6 +46,20 @@ def unref_byte_arrays(source: str) -> tuple[str, int]:
         source)
 
 
+BASE_ELEMENT_READ = re.compile(
+    r"(?P<head>(?P<type>\w+)\* (?P<elem>_elem\d+) = g_new \((?P=type), 1\);\n"
+    r"(?P<indent> *)if \(\(ret = thrift_protocol_read_\w+ \(protocol, &\*(?P=elem), error\)\) < 0\)\n)"
+    r" *return -1;\n")
+
+
+def free_failed_base_elements(source: str) -> tuple[str, int]:
+    def fix(m: re.Match) -> str:
+        indent = m.group("indent")
+        return (f"{m.group('head')}{indent}{{\n{indent}  g_free ({m.group('elem')}); /* rotorkv fix: or it leaks */\n"
+                f"{indent}  return -1;\n{indent}}}\n")
+    return BASE_ELEMENT_READ.subn(fix, source)
+
+
 def type_registration(headers: list[pathlib.Path]) -> str:
     names = []
     for header in headers:
@@ -59,10 +76,12 @@ def main(directory: str) -> None:
         text = path.read_text()
         text, finalizers = chain_up_finalizers(text)
         text, frees = unref_byte_arrays(text)
+        text, elements = free_failed_base_elements(text)
         if finalizers == 0:
             sys.exit(f"fix_c_glib: no finalizers found in {path.name}; the generator changed?")
         path.write_text(BANNER + text)
-        print(f"fix_c_glib: {path.name}: {finalizers} finalizers chained up, {frees} binary frees fixed")
+        print(f"fix_c_glib: {path.name}: {finalizers} finalizers chained up, {frees} binary frees fixed, "
+              f"{elements} list element reads freed on failure")
     for path in sorted(root.glob("*.h")):
         path.write_text(BANNER + path.read_text())
     headers = sorted(root.glob("*.h"))

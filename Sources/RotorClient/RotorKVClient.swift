@@ -18,7 +18,7 @@ import RotorModel
 /// here. For a write, TIMEOUT and UNAVAILABLE mean the outcome is unknown.
 public final class RotorKVClient: Sendable {
     public let configuration: ClientConfiguration
-    private let group: any EventLoopGroup
+    let group: any EventLoopGroup
     private let ownsGroup: Bool
     private let pool: EndpointPool
     private let nextRequestID = ManagedAtomic<Int64>(1)
@@ -93,13 +93,17 @@ public final class RotorKVClient: Sendable {
         } catch {
             throw .unavailable("cannot connect to \(endpoint): \(error)")
         }
-        defer { Task { await connection.close() } }
+        let outcome: Result<ReplicaStatus, KVError>
         do {
             guard case .status(let status) = try await connection.send(.status, deadline: deadline).get() else { throw mismatch() }
-            return status
+            outcome = .success(status)
         } catch {
-            throw Self.asKVError(error)
+            outcome = .failure(Self.asKVError(error))
         }
+        // Closed here, not in a detached task: the caller may shut the event loops down next,
+        // and a close scheduled on a loop that is gone is an error in NIO (a crash in strict mode).
+        await connection.close()
+        return try outcome.get()
     }
 
     // MARK: Retries and redirects

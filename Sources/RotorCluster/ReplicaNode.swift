@@ -38,6 +38,8 @@ public final class ReplicaNode: @unchecked Sendable {
     /// The term of the last entry applied (or of the snapshot restored): a snapshot names it.
     private var appliedTerm: Term = 0
     private var snapshots: SnapshotTaker
+    /// The test-only partition (`injectFault`); see ReplicaNode+FaultInjection.
+    var faultRule = FaultRule.healed
 
     public var replicaID: ReplicaID { settings.consensus.replicaID }
 
@@ -62,6 +64,8 @@ public final class ReplicaNode: @unchecked Sendable {
         self.committer = GroupCommitter(disk: disk, loop: loop)
         self.peers = PeerTransport(selfID: settings.consensus.replicaID, endpoints: settings.endpoints, loop: loop,
                                    settings: settings.peers, authenticator: authenticator, logger: logger) { [unowned self] message, peer in
+            // A reply from a peer we cannot hear (fault injection) is lost on the way.
+            guard !self.faultRule.dropsInbound(from: peer) else { return }
             self.handle(.received(message, from: peer))
         }
         committer.onDurable = { [unowned self] tokens in
@@ -191,8 +195,10 @@ public final class ReplicaNode: @unchecked Sendable {
     private func send(_ message: ConsensusMessage, to peer: ReplicaID) {
         switch message {
         case .appendResponse, .commitAck:
-            if let (reply, answer) = inbound.take(message, to: peer) { reply(.success(answer)) }
+            if let (reply, answer) = inbound.take(message, to: peer) { reply(outboundAnswer(answer, to: peer)) }
         default:
+            // Fault injection: lost on the way; the core resends, as over a lossy network.
+            guard !faultRule.dropsOutbound(to: peer) else { return }
             peers.send(message, to: peer, now: NodeClock.now())
         }
     }
@@ -323,6 +329,10 @@ public final class ReplicaNode: @unchecked Sendable {
         }
         guard !stopped, !diskFailed else {
             reply(.failure(.unavailable("replica \(replicaID) is not taking part (stopping or disk failed)")))
+            return
+        }
+        if let refusal = faultRefusal(from: sender) {
+            reply(.failure(refusal))
             return
         }
         let deadline = NodeClock.now() + settings.peers.callTimeout

@@ -53,6 +53,11 @@ public final class RoutingManager: RequestHandler, PeerCallHandler {
         node.loop.execute { [node] in node.receive(call, reply: reply) }
     }
 
+    /// The test-only partition rule, admitted by the server; kept on the node's loop.
+    public func injectFault(_ rule: FaultRule, reply: @escaping @Sendable (Result<Void, KVError>) -> Void) {
+        node.loop.execute { [node] in node.injectFault(rule, reply: reply) }
+    }
+
     // MARK: Reads
 
     private func read(_ request: ClientRequest, _ options: ReadOptions, reply: @escaping @Sendable (Result<ClientResponse, KVError>) -> Void,

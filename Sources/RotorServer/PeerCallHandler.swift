@@ -11,4 +11,12 @@ import RotorWire
 /// the wrong kind is logged and sent as INTERNAL.
 public protocol PeerCallHandler: Sendable {
     func handle(_ call: PeerCall, reply: @escaping @Sendable (Result<PeerReply, KVError>) -> Void)
+
+    /// Installs the test-only partition rule of an `injectFault` call, replacing
+    /// the previous one (`FaultRule.healed` heals). Called only once the server
+    /// admitted the call: the replica allows fault injection and the proof of the
+    /// cluster secret verified. The handler checks the rule against the cluster
+    /// (INVALID_ARGUMENT for an id that is not another replica). Same threading
+    /// contract as `handle`.
+    func injectFault(_ rule: FaultRule, reply: @escaping @Sendable (Result<Void, KVError>) -> Void)
 }

@@ -28,7 +28,7 @@ public final class RotorKVServer: Sendable {
         self.configuration = configuration
         self.service = service
         self.peerHandler = peerHandler
-        self.security = ConnectionSecurity(configuration.security)
+        self.security = ConnectionSecurity(configuration.security, allowFaultInjection: configuration.allowFaultInjection)
         self.group = group
         self.logger = logger
         self.listener = ListenerSlot()

@@ -25,7 +25,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var eventLoopThreads: Int
     public var limits: RequestLimits
     public var logLevel: Logger.Level
-    /// Test-only hooks (`[testing]`); never enable in production.
+    /// Test-only hooks (`[testing]`); never enable in production. A standalone
+    /// replica answers injected errors to clients (`ErrorInjectingService`); a
+    /// cluster replica accepts `injectFault` partitions proven with the cluster secret.
     public var allowFaultInjection = false
     public var consensus = ConsensusSettings()
     public var storage = StorageSettings()

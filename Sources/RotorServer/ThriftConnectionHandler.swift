@@ -10,7 +10,9 @@ import RotorWire
 ///
 /// Security: with a cluster secret, a consensus RPC reaches the peer handler
 /// only with a valid `auth_proof`; with a client token, client RPCs are served
-/// only once the connection called `authenticate` with it.
+/// only once the connection called `authenticate` with it. The test-only
+/// `injectFault` needs `[testing] allow_fault_injection` and a valid proof
+/// (`ConnectionSecurity.faultInjectionRefusal`), never a client login.
 ///
 /// Pipelining: many calls may be in flight; replies produced during one read
 /// burst are coalesced into a single write and flush. Backpressure: when the
@@ -42,6 +44,7 @@ final class ThriftConnectionHandler: ChannelDuplexHandler {
     private var authenticated = false
     private var refusedPeerWarnings = RateLimitedWarning()
     private var refusedLoginWarnings = RateLimitedWarning()
+    private var refusedFaultWarnings = RateLimitedWarning()
 
     init(service: any RequestHandler, peerHandler: (any PeerCallHandler)?, security: ConnectionSecurity, limits: RequestLimits,
          maxInFlight: Int, logger: Logger, allocator: ByteBufferAllocator) {
@@ -73,6 +76,7 @@ final class ThriftConnectionHandler: ChannelDuplexHandler {
             case .call(let request, let seqid): dispatch(request, seqid: seqid, context: context)
             case .peer(let call, let proof, let seqid): dispatch(call, proof: proof, seqid: seqid, context: context)
             case .authenticate(let token, let seqid): authenticate(token: token, seqid: seqid)
+            case .injectFault(let rule, let proof, let seqid): injectFault(rule, proof: proof, seqid: seqid, context: context)
             case .unknownMethod(let name, let seqid): answerUnknownMethod(name, seqid: seqid)
             }
         } catch .invalidArguments(let method, let seqid, let reason) {
@@ -116,7 +120,8 @@ final class ThriftConnectionHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         for (warnings, what) in [(refusedPeerWarnings, "consensus RPCs without a valid cluster proof"),
-                                 (refusedLoginWarnings, "authenticate calls with a wrong client token")] where warnings.unlogged > 0 {
+                                 (refusedLoginWarnings, "authenticate calls with a wrong client token"),
+                                 (refusedFaultWarnings, "injectFault calls")] where warnings.unlogged > 0 {
             logger.warning("connection closed; \(warnings.unlogged) further \(what) were refused since the last warning")
         }
         context.fireChannelInactive()
@@ -211,6 +216,46 @@ final class ThriftConnectionHandler: ChannelDuplexHandler {
         answer(ticket: replies.reserve()) { codec, buffer in codec.encodeAuthenticateReply(outcome, seqid: seqid, into: &buffer) }
     }
 
+    // MARK: Fault injection (test only)
+
+    /// `injectFault`: installed by the peer handler once admitted, else refused.
+    private func injectFault(_ rule: FaultRule, proof: [UInt8]?, seqid: Int32, context: ChannelHandlerContext) {
+        let ticket = replies.reserve()
+        switch admit(rule, proof: proof) {
+        case .failure(let refusal):
+            answer(ticket: ticket) { codec, buffer in codec.encodeInjectFaultReply(.failure(refusal), seqid: seqid, into: &buffer) }
+        case .success(let peerHandler):
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            peerHandler.injectFault(rule) { outcome in
+                Self.onLoop(handler) { connection in
+                    connection.answer(ticket: ticket) { codec, buffer in codec.encodeInjectFaultReply(outcome, seqid: seqid, into: &buffer) }
+                }
+            }
+        }
+    }
+
+    /// The peer handler that installs `rule`, or why not: a standalone replica
+    /// has no peers to partition from (INVALID_ARGUMENT); otherwise the gate
+    /// decides (UNAUTHORIZED, logged).
+    private func admit(_ rule: FaultRule, proof: [UInt8]?) -> Result<any PeerCallHandler, KVError> {
+        guard let peerHandler else {
+            return .failure(KVError(.invalidArgument, "injectFault: this replica is standalone; it has no consensus traffic to drop"))
+        }
+        if let refusal = security.faultInjectionRefusal(rule, proof: proof) {
+            warnRefusedFault(rule, refusal)
+            return .failure(refusal)
+        }
+        return .success(peerHandler)
+    }
+
+    /// Logs a refused `injectFault`: the rule and why, never the proof.
+    private func warnRefusedFault(_ rule: FaultRule, _ refusal: KVError) {
+        guard let unlogged = refusedFaultWarnings.admit(now: .now()) else { return }
+        var metadata: Logger.Metadata = ["rule": "\(rule)", "reason": "\(refusal.message)"]
+        if unlogged > 0 { metadata["refused_since_last_warning"] = "\(unlogged)" }
+        logger.warning("refused an injectFault call", metadata: metadata)
+    }
+
     private func answerUnknownMethod(_ name: String, seqid: Int32, message: String? = nil) {
         logger.debug("unknown method", metadata: ["method": "\(name)"])
         answer(ticket: replies.reserve()) { codec, buffer in
@@ -287,10 +332,13 @@ struct ConnectionSecurity: Sendable {
     var authenticator: ClusterAuthenticator?
     /// Set with `[security] client_token`: client RPCs need `authenticate` first.
     var tokenVerifier: ClientTokenVerifier?
+    /// Set with `[testing] allow_fault_injection`: `injectFault` may be admitted (see `faultInjectionRefusal`).
+    var allowsFaultInjection: Bool
 
-    init(_ settings: SecuritySettings) {
+    init(_ settings: SecuritySettings, allowFaultInjection: Bool = false) {
         authenticator = settings.clusterSecret.map(ClusterAuthenticator.init(secret:))
         tokenVerifier = settings.clientToken.map(ClientTokenVerifier.init(token:))
+        allowsFaultInjection = allowFaultInjection
     }
 }
 

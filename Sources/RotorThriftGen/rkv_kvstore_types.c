@@ -12083,6 +12083,442 @@ rkv_recovery_response_request_get_type (void)
   return type;
 }
 
+enum _RkvInjectFaultRequestProperties
+{
+  PROP_RKV_INJECT_FAULT_REQUEST_0,
+  PROP_RKV_INJECT_FAULT_REQUEST_DROP_TO,
+  PROP_RKV_INJECT_FAULT_REQUEST_DROP_FROM,
+  PROP_RKV_INJECT_FAULT_REQUEST_AUTH_PROOF
+};
+
+/* reads a inject_fault_request object */
+static gint32
+rkv_inject_fault_request_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvInjectFaultRequest * this_object = RKV_INJECT_FAULT_REQUEST(object);
+  gboolean isset_drop_to = FALSE;
+  gboolean isset_drop_from = FALSE;
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_LIST)
+        {
+          {
+            guint32 size;
+            guint32 i;
+            ThriftType element_type;
+
+            if ((ret = thrift_protocol_read_list_begin (protocol, &element_type,&size, error)) < 0)
+              return -1;
+            xfer += ret;
+
+            /* iterate through list elements */
+            for (i = 0; i < size; i++)
+            {
+              gint32* _elem12 = g_new (gint32, 1);
+              if ((ret = thrift_protocol_read_i32 (protocol, &*_elem12, error)) < 0)
+              {
+                g_free (_elem12); /* rotorkv fix: or it leaks */
+                return -1;
+              }
+              xfer += ret;
+              g_array_append_vals (this_object->drop_to, _elem12, 1);
+              g_free (_elem12);
+            }
+            if ((ret = thrift_protocol_read_list_end (protocol, error)) < 0)
+              return -1;
+            xfer += ret;
+          }
+          isset_drop_to = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 2:
+        if (ftype == T_LIST)
+        {
+          {
+            guint32 size;
+            guint32 i;
+            ThriftType element_type;
+
+            if ((ret = thrift_protocol_read_list_begin (protocol, &element_type,&size, error)) < 0)
+              return -1;
+            xfer += ret;
+
+            /* iterate through list elements */
+            for (i = 0; i < size; i++)
+            {
+              gint32* _elem13 = g_new (gint32, 1);
+              if ((ret = thrift_protocol_read_i32 (protocol, &*_elem13, error)) < 0)
+              {
+                g_free (_elem13); /* rotorkv fix: or it leaks */
+                return -1;
+              }
+              xfer += ret;
+              g_array_append_vals (this_object->drop_from, _elem13, 1);
+              g_free (_elem13);
+            }
+            if ((ret = thrift_protocol_read_list_end (protocol, error)) < 0)
+              return -1;
+            xfer += ret;
+          }
+          isset_drop_from = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 3:
+        if (ftype == T_STRING)
+        {
+          if (this_object->auth_proof != NULL)
+          {
+            g_byte_array_unref(this_object->auth_proof);
+            this_object->auth_proof = NULL;
+          }
+
+          if ((ret = thrift_protocol_read_binary (protocol, &data, &len, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->auth_proof = g_byte_array_new();
+          g_byte_array_append (this_object->auth_proof, (guint8 *) data, (guint) len);
+          g_free (data);
+          this_object->__isset_auth_proof = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if (!isset_drop_to)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_drop_from)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  return xfer;
+}
+
+static gint32
+rkv_inject_fault_request_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvInjectFaultRequest * this_object = RKV_INJECT_FAULT_REQUEST(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "InjectFaultRequest", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "drop_to", T_LIST, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  {
+    guint i14;
+
+    if ((ret = thrift_protocol_write_list_begin (protocol, T_I32, (gint32) (this_object->drop_to ? this_object->drop_to->len : 0), error)) < 0)
+      return -1;
+    xfer += ret;
+    for (i14 = 0; i14 < (this_object->drop_to ? this_object->drop_to->len : 0); i14++)
+    {
+      if ((ret = thrift_protocol_write_i32 (protocol, (g_array_index (this_object->drop_to, gint32, i14)), error)) < 0)
+        return -1;
+      xfer += ret;
+
+    }
+    if ((ret = thrift_protocol_write_list_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "drop_from", T_LIST, 2, error)) < 0)
+    return -1;
+  xfer += ret;
+  {
+    guint i15;
+
+    if ((ret = thrift_protocol_write_list_begin (protocol, T_I32, (gint32) (this_object->drop_from ? this_object->drop_from->len : 0), error)) < 0)
+      return -1;
+    xfer += ret;
+    for (i15 = 0; i15 < (this_object->drop_from ? this_object->drop_from->len : 0); i15++)
+    {
+      if ((ret = thrift_protocol_write_i32 (protocol, (g_array_index (this_object->drop_from, gint32, i15)), error)) < 0)
+        return -1;
+      xfer += ret;
+
+    }
+    if ((ret = thrift_protocol_write_list_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_auth_proof == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "auth_proof", T_STRING, 3, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_binary (protocol, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->data : NULL, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->len : 0, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_inject_fault_request_set_property (GObject *object,
+                                       guint property_id,
+                                       const GValue *value,
+                                       GParamSpec *pspec)
+{
+  RkvInjectFaultRequest *self = RKV_INJECT_FAULT_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_INJECT_FAULT_REQUEST_DROP_TO:
+      if (self->drop_to != NULL)
+        g_array_unref (self->drop_to);
+      self->drop_to = g_value_dup_boxed (value);
+      break;
+
+    case PROP_RKV_INJECT_FAULT_REQUEST_DROP_FROM:
+      if (self->drop_from != NULL)
+        g_array_unref (self->drop_from);
+      self->drop_from = g_value_dup_boxed (value);
+      break;
+
+    case PROP_RKV_INJECT_FAULT_REQUEST_AUTH_PROOF:
+      if (self->auth_proof != NULL)
+        g_byte_array_unref (self->auth_proof);
+      self->auth_proof = g_value_dup_boxed (value);
+      self->__isset_auth_proof = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_inject_fault_request_get_property (GObject *object,
+                                       guint property_id,
+                                       GValue *value,
+                                       GParamSpec *pspec)
+{
+  RkvInjectFaultRequest *self = RKV_INJECT_FAULT_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_INJECT_FAULT_REQUEST_DROP_TO:
+      g_value_set_boxed (value, self->drop_to);
+      break;
+
+    case PROP_RKV_INJECT_FAULT_REQUEST_DROP_FROM:
+      g_value_set_boxed (value, self->drop_from);
+      break;
+
+    case PROP_RKV_INJECT_FAULT_REQUEST_AUTH_PROOF:
+      g_value_set_boxed (value, self->auth_proof);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_inject_fault_request_instance_init (RkvInjectFaultRequest * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->drop_to = g_array_new (0, 1, sizeof (gint32));
+  object->drop_from = g_array_new (0, 1, sizeof (gint32));
+  object->auth_proof = NULL;
+  object->__isset_auth_proof = FALSE;
+}
+
+static void 
+rkv_inject_fault_request_finalize (GObject *object)
+{
+  RkvInjectFaultRequest *tobject = RKV_INJECT_FAULT_REQUEST (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->drop_to != NULL)
+  {
+    g_array_unref (tobject->drop_to);
+    tobject->drop_to = NULL;
+  }
+  if (tobject->drop_from != NULL)
+  {
+    g_array_unref (tobject->drop_from);
+    tobject->drop_from = NULL;
+  }
+  if (tobject->auth_proof != NULL)
+  {
+    thrift_string_free(tobject->auth_proof);
+    tobject->auth_proof = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_inject_fault_request_get_type ())))->finalize (object);
+}
+
+static void
+rkv_inject_fault_request_class_init (RkvInjectFaultRequestClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_inject_fault_request_read;
+  struct_class->write = rkv_inject_fault_request_write;
+
+  gobject_class->finalize = rkv_inject_fault_request_finalize;
+  gobject_class->get_property = rkv_inject_fault_request_get_property;
+  gobject_class->set_property = rkv_inject_fault_request_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_INJECT_FAULT_REQUEST_DROP_TO,
+     g_param_spec_boxed ("drop_to",
+                         NULL,
+                         NULL,
+                         G_TYPE_ARRAY,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_INJECT_FAULT_REQUEST_DROP_FROM,
+     g_param_spec_boxed ("drop_from",
+                         NULL,
+                         NULL,
+                         G_TYPE_ARRAY,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_INJECT_FAULT_REQUEST_AUTH_PROOF,
+     g_param_spec_boxed ("auth_proof",
+                         NULL,
+                         NULL,
+                         G_TYPE_BYTE_ARRAY,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_inject_fault_request_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvInjectFaultRequestClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_inject_fault_request_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvInjectFaultRequest),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_inject_fault_request_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvInjectFaultRequestType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
 enum _RkvAuthenticateRequestProperties
 {
   PROP_RKV_AUTHENTICATE_REQUEST_0,
@@ -20881,6 +21317,494 @@ rkv_kv_store_recovery_response_result_get_type (void)
 
     type = g_type_register_static (THRIFT_TYPE_STRUCT, 
                                    "RkvKvStoreRecoveryResponseResultType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreInjectFaultArgsProperties
+{
+  PROP_RKV_KV_STORE_INJECT_FAULT_ARGS_0,
+  PROP_RKV_KV_STORE_INJECT_FAULT_ARGS_REQUEST
+};
+
+/* reads a kv_store_inject_fault_args object */
+static gint32
+rkv_kv_store_inject_fault_args_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreInjectFaultArgs * this_object = RKV_KV_STORE_INJECT_FAULT_ARGS(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+          {
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_request = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_inject_fault_args_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreInjectFaultArgs * this_object = RKV_KV_STORE_INJECT_FAULT_ARGS(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreInjectFaultArgs", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "request", T_STRUCT, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_inject_fault_args_set_property (GObject *object,
+                                             guint property_id,
+                                             const GValue *value,
+                                             GParamSpec *pspec)
+{
+  RkvKvStoreInjectFaultArgs *self = RKV_KV_STORE_INJECT_FAULT_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_INJECT_FAULT_ARGS_REQUEST:
+      if (self->request != NULL)
+        g_object_unref (self->request);
+      self->request = g_value_dup_object (value);
+      self->__isset_request = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_inject_fault_args_get_property (GObject *object,
+                                             guint property_id,
+                                             GValue *value,
+                                             GParamSpec *pspec)
+{
+  RkvKvStoreInjectFaultArgs *self = RKV_KV_STORE_INJECT_FAULT_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_INJECT_FAULT_ARGS_REQUEST:
+      g_value_set_object (value, self->request);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_inject_fault_args_instance_init (RkvKvStoreInjectFaultArgs * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->request = g_object_new (RKV_TYPE_INJECT_FAULT_REQUEST, NULL);
+  object->__isset_request = FALSE;
+}
+
+static void 
+rkv_kv_store_inject_fault_args_finalize (GObject *object)
+{
+  RkvKvStoreInjectFaultArgs *tobject = RKV_KV_STORE_INJECT_FAULT_ARGS (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->request != NULL)
+  {
+    g_object_unref(tobject->request);
+    tobject->request = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_inject_fault_args_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_inject_fault_args_class_init (RkvKvStoreInjectFaultArgsClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_inject_fault_args_read;
+  struct_class->write = rkv_kv_store_inject_fault_args_write;
+
+  gobject_class->finalize = rkv_kv_store_inject_fault_args_finalize;
+  gobject_class->get_property = rkv_kv_store_inject_fault_args_get_property;
+  gobject_class->set_property = rkv_kv_store_inject_fault_args_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_INJECT_FAULT_ARGS_REQUEST,
+     g_param_spec_object ("request",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_INJECT_FAULT_REQUEST,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_inject_fault_args_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreInjectFaultArgsClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_inject_fault_args_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreInjectFaultArgs),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_inject_fault_args_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreInjectFaultArgsType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreInjectFaultResultProperties
+{
+  PROP_RKV_KV_STORE_INJECT_FAULT_RESULT_0,
+  PROP_RKV_KV_STORE_INJECT_FAULT_RESULT_ERROR
+};
+
+/* reads a kv_store_inject_fault_result object */
+static gint32
+rkv_kv_store_inject_fault_result_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreInjectFaultResult * this_object = RKV_KV_STORE_INJECT_FAULT_RESULT(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          /* This struct is an exception */
+          if ( this_object->error != NULL)
+          {
+            g_object_unref (this_object->error);
+          }
+          this_object->error = g_object_new (RKV_TYPE_KV_ERROR, NULL);
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+          {
+            g_object_unref (this_object->error);
+            this_object->error = NULL;
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_error = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_inject_fault_result_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreInjectFaultResult * this_object = RKV_KV_STORE_INJECT_FAULT_RESULT(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreInjectFaultResult", error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_error == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "error", T_STRUCT, 1, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_inject_fault_result_set_property (GObject *object,
+                                               guint property_id,
+                                               const GValue *value,
+                                               GParamSpec *pspec)
+{
+  RkvKvStoreInjectFaultResult *self = RKV_KV_STORE_INJECT_FAULT_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_INJECT_FAULT_RESULT_ERROR:
+      if (self->error != NULL)
+        g_object_unref (self->error);
+      self->error = g_value_dup_object (value);
+      self->__isset_error = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_inject_fault_result_get_property (GObject *object,
+                                               guint property_id,
+                                               GValue *value,
+                                               GParamSpec *pspec)
+{
+  RkvKvStoreInjectFaultResult *self = RKV_KV_STORE_INJECT_FAULT_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_INJECT_FAULT_RESULT_ERROR:
+      g_value_set_object (value, self->error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_inject_fault_result_instance_init (RkvKvStoreInjectFaultResult * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->error = NULL;
+  object->__isset_error = FALSE;
+}
+
+static void 
+rkv_kv_store_inject_fault_result_finalize (GObject *object)
+{
+  RkvKvStoreInjectFaultResult *tobject = RKV_KV_STORE_INJECT_FAULT_RESULT (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->error != NULL)
+  {
+    g_object_unref(tobject->error);
+    tobject->error = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_inject_fault_result_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_inject_fault_result_class_init (RkvKvStoreInjectFaultResultClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_inject_fault_result_read;
+  struct_class->write = rkv_kv_store_inject_fault_result_write;
+
+  gobject_class->finalize = rkv_kv_store_inject_fault_result_finalize;
+  gobject_class->get_property = rkv_kv_store_inject_fault_result_get_property;
+  gobject_class->set_property = rkv_kv_store_inject_fault_result_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_INJECT_FAULT_RESULT_ERROR,
+     g_param_spec_object ("error",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_KV_ERROR,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_inject_fault_result_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreInjectFaultResultClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_inject_fault_result_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreInjectFaultResult),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_inject_fault_result_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreInjectFaultResultType",
                                    &type_info, 0);
   }
 

@@ -16,6 +16,7 @@ void rkv_register_generated_types (void)
   (void) rkv_do_view_change_request_get_type ();
   (void) rkv_get_request_get_type ();
   (void) rkv_get_response_get_type ();
+  (void) rkv_inject_fault_request_get_type ();
   (void) rkv_install_snapshot_request_get_type ();
   (void) rkv_key_value_get_type ();
   (void) rkv_kv_error_get_type ();
@@ -33,6 +34,8 @@ void rkv_register_generated_types (void)
   (void) rkv_kv_store_do_view_change_result_get_type ();
   (void) rkv_kv_store_get_args_get_type ();
   (void) rkv_kv_store_get_result_get_type ();
+  (void) rkv_kv_store_inject_fault_args_get_type ();
+  (void) rkv_kv_store_inject_fault_result_get_type ();
   (void) rkv_kv_store_install_snapshot_args_get_type ();
   (void) rkv_kv_store_install_snapshot_result_get_type ();
   (void) rkv_kv_store_ping_args_get_type ();

@@ -26,6 +26,15 @@ import RotorConsensus
 /// - recoveryResponse: nonce (unsigned), standing (0 fresh, 1 recovering,
 ///   2 member), leader_last_index or `none`
 ///
+/// The test-only `injectFault` has no sender and no term (the torture tool
+/// sends it, not a replica), so it proves a header of its own, which no
+/// consensus call's header can equal:
+///
+///     rotorkv-fault-v1|injectFault|<drop_to>|<drop_from>
+///
+/// each list its ids sorted, without repeats, separated by `,` (empty for an
+/// empty list).
+///
 /// The CRC-32 (zlib's) runs over every entry in order: its data's length as
 /// 4 bytes big-endian, then the data, so entry boundaries count too.
 ///
@@ -59,6 +68,17 @@ public struct ClusterAuthenticator: Sendable, CustomStringConvertible, CustomDeb
         return constantTimeEquals(self.proof(for: call), proof)
     }
 
+    /// The proof to send with `injectFault`: 32 bytes.
+    public func proof(for rule: FaultRule) -> [UInt8] {
+        HMACSHA256.digest(key: key, message: Self.canonicalHeader(rule))
+    }
+
+    /// Whether `proof` is the proof of `rule` under this secret; as `verify(_:proof:)` for consensus calls.
+    public func verify(_ rule: FaultRule, proof: [UInt8]?) -> Bool {
+        guard let proof else { return false }
+        return constantTimeEquals(self.proof(for: rule), proof)
+    }
+
     public var description: String { "ClusterAuthenticator(secret: <redacted>)" }
     public var debugDescription: String { description }
 
@@ -89,6 +109,12 @@ public struct ClusterAuthenticator: Sendable, CustomStringConvertible, CustomDeb
             header += "|\(m.baseIndex)|\(m.baseTerm)"
         }
         return Array(header.utf8)
+    }
+
+    /// The bytes an `injectFault` proof is computed over (see the type's documentation).
+    static func canonicalHeader(_ rule: FaultRule) -> [UInt8] {
+        func list(_ ids: Set<ReplicaID>) -> String { ids.sorted().map(String.init).joined(separator: ",") }
+        return Array("rotorkv-fault-v1|injectFault|\(list(rule.dropTo))|\(list(rule.dropFrom))".utf8)
     }
 
     /// Bytes proven after the header, as they are: a snapshot chunk's data (empty for every other call).

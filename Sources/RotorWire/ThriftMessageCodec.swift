@@ -10,6 +10,8 @@ public enum DecodedCall: Sendable, Equatable {
     case peer(PeerCall, proof: [UInt8]?, seqid: Int32)
     /// The connection-level login.
     case authenticate(token: String, seqid: Int32)
+    /// The test-only partition rule with its `auth_proof` (nil when unset), not yet verified.
+    case injectFault(FaultRule, proof: [UInt8]?, seqid: Int32)
     /// Answered with TApplicationException UNKNOWN_METHOD; the connection stays up.
     case unknownMethod(name: String, seqid: Int32)
 }
@@ -69,6 +71,10 @@ public final class ThriftMessageCodec {
                 }
                 if header.name == Self.authenticateMethod {
                     return .authenticate(token: try readAuthenticateArguments(), seqid: header.seqid)
+                }
+                if header.name == Self.injectFaultMethod {
+                    let (rule, proof) = try readInjectFaultArguments()
+                    return .injectFault(rule, proof: proof, seqid: header.seqid)
                 }
             } catch {
                 throw .invalidArguments(method: header.name, seqid: header.seqid, reason: error.reason)

@@ -80,6 +80,9 @@ struct RotorKVServerCommand: AsyncParsableCommand {
                 "address": "\(address)", "data_dir": "\(configuration.storage.dataDirectory)", "fsync": "\(configuration.storage.fsync.rawValue)",
                 "election_timeout_ms": "\(configuration.consensus.electionTimeoutMilliseconds)", "threads": "\(threads)",
             ])
+            if configuration.allowFaultInjection {
+                logger.warning("[testing] allow_fault_injection is on: injectFault calls proven with the cluster secret can partition this replica from its peers. Never use this in production.")
+            }
         } catch {
             logger.critical("cannot listen on \(endpoint): \(error). Is another rotorkv-server using the port? Check deployment.replica_endpoints[\(configuration.instanceID)].")
             await replica.shutdown()

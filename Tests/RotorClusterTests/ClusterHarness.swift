@@ -78,6 +78,32 @@ extension ClusterHarness {
         throw ClusterTestError("the cluster did not become healthy within \(limit): \(statuses.mapValues { "\($0.role) term \($0.term)" })")
     }
 
+    /// Cuts `replica` off from every other replica, both ways, with
+    /// `injectFault` (the replicas must run with `faultInjection`): it drops
+    /// all consensus traffic to and from them, and they to and from it.
+    func isolate(_ replica: Int) async throws {
+        let others = endpoints.indices.filter { $0 != replica }
+        try await injectFault(at: replica, dropTo: others, dropFrom: others)
+        for other in others { try await injectFault(at: other, dropTo: [replica], dropFrom: [replica]) }
+    }
+
+    /// Lifts every partition: each replica's rule becomes the empty one.
+    func heal() async throws {
+        for replica in endpoints.indices { try await injectFault(at: replica, dropTo: [], dropFrom: []) }
+    }
+
+    /// Installs one replica's partition rule, replacing its previous one.
+    func injectFault(at replica: Int, dropTo: [Int], dropFrom: [Int]) async throws(KVError) {
+        let client = self.client(of: replica)
+        do {
+            try await client.injectFault(dropTo: dropTo, dropFrom: dropFrom, clusterSecret: secret, at: endpoints[replica])
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+    }
+
     /// Waits until `replica` has applied at least `index`.
     func waitForApplied(_ replica: Int, _ index: Int64, within limit: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + limit
@@ -118,9 +144,11 @@ func freePorts(_ count: Int) throws -> [Int] {
 
 /// The TOML of replica `id` of a test cluster.
 /// `storage` holds extra `[storage]` lines (snapshot intervals); fsync is
-/// "never" unless `fsync` says otherwise.
+/// "never" unless `fsync` says otherwise. `faultInjection` turns on
+/// `[testing] allow_fault_injection`, so that `isolate` and `heal` work.
 func clusterConfiguration(id: Int, ports: [Int], dataDirectory: String, secret: String, electionTimeoutMilliseconds: Int,
-                          clientToken: String? = nil, fsync: String = "never", storage: String = "", logLevel: String? = nil) -> String {
+                          clientToken: String? = nil, fsync: String = "never", storage: String = "", logLevel: String? = nil,
+                          faultInjection: Bool = false) -> String {
     """
     [deployment]
     mode = "replicated"
@@ -141,5 +169,7 @@ func clusterConfiguration(id: Int, ports: [Int], dataDirectory: String, secret: 
     \(clientToken.map { "client_token = \"\($0)\"" } ?? "")
     [logging]
     level = "\(ProcessInfo.processInfo.environment["ROTORKV_TEST_LOG_LEVEL"] ?? logLevel ?? "warning")"
+    [testing]
+    allow_fault_injection = \(faultInjection)
     """
 }

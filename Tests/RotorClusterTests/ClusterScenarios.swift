@@ -169,7 +169,7 @@ enum ClusterScenarios {
     /// Every replica's status, once all of them answer at one applied index of
     /// at least `index` and satisfy `ready`. Their digests are not waited for:
     /// they are what the caller checks.
-    private static func statusesAtOneAppliedIndex(_ cluster: any ClusterHarness, atLeast index: Int64,
+    static func statusesAtOneAppliedIndex(_ cluster: any ClusterHarness, atLeast index: Int64,
                                                   within limit: Duration = .seconds(30),
                                                   ready: (ReplicaStatus) -> Bool) async throws -> [Int: ReplicaStatus] {
         let deadline = ContinuousClock.now + limit
@@ -185,7 +185,7 @@ enum ClusterScenarios {
         throw ClusterTestError("the replicas did not reach one applied index of at least \(index) within \(limit): \(statuses)")
     }
 
-    private static func expectOneDigest(_ statuses: [Int: ReplicaStatus]) throws {
+    static func expectOneDigest(_ statuses: [Int: ReplicaStatus]) throws {
         let digests = try statuses.mapValues { try #require($0.stateDigest, "replica \($0.replicaID) reports no digest") }
         #expect(Set(digests.values).count == 1, "replicas at applied index \(statuses.first!.value.appliedIndex) diverged: \(digests)")
     }

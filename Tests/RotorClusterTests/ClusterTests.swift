@@ -6,8 +6,9 @@ import Testing
 
 /// The scenarios against three replicas in this process (real sockets).
 @Suite(.serialized) struct InProcessClusterTests {
-    func withCluster(clientToken: String? = nil, storage: String = "", _ body: (InProcessCluster) async throws -> Void) async throws {
-        let cluster = try await InProcessCluster(clientToken: clientToken, storage: storage)
+    func withCluster(clientToken: String? = nil, storage: String = "", faultInjection: Bool = false,
+                     _ body: (InProcessCluster) async throws -> Void) async throws {
+        let cluster = try await InProcessCluster(clientToken: clientToken, storage: storage, faultInjection: faultInjection)
         do {
             try await body(cluster)
         } catch {
@@ -34,6 +35,19 @@ import Testing
 
     @Test func forgedConsensusCallsAreRefused() async throws {
         try await withCluster { try await ClusterScenarios.forgedConsensusCallsAreRefused($0) }
+    }
+
+    /// `injectFault` partitions the leader from the others, both ways, then heals.
+    @Test func isolatedLeaderIsReplacedThenHealed() async throws {
+        try await withCluster(faultInjection: true) { try await ClusterScenarios.isolatedLeaderIsReplacedThenHealed($0) }
+    }
+
+    /// A replica without `[testing] allow_fault_injection` refuses `injectFault`, even proven with the secret.
+    @Test func faultInjectionIsRefusedUnlessAllowed() async throws {
+        try await withCluster { cluster in
+            let code = await errorCode { () async throws(KVError) in try await cluster.injectFault(at: 0, dropTo: [1], dropFrom: [1]) }
+            #expect(code == .unauthorized)
+        }
     }
 
     /// Snapshots every 10 entries keeping 4 behind, so status has a snapshot and a compacted log to report.
@@ -103,8 +117,8 @@ import Testing
 /// The same scenarios against three `rotorkv-server` processes, with real signals.
 @Suite(.serialized, .enabled(if: ProcessCluster.serverBinary != nil, "rotorkv-server is not built"))
 struct ProcessClusterTests {
-    func withCluster(_ body: (ProcessCluster) async throws -> Void) async throws {
-        let cluster = try await ProcessCluster()
+    func withCluster(faultInjection: Bool = false, _ body: (ProcessCluster) async throws -> Void) async throws {
+        let cluster = try await ProcessCluster(faultInjection: faultInjection)
         do {
             try await body(cluster)
         } catch {
@@ -137,5 +151,9 @@ struct ProcessClusterTests {
 
     @Test func forgedConsensusCallsAreRefused() async throws {
         try await withCluster { try await ClusterScenarios.forgedConsensusCallsAreRefused($0) }
+    }
+
+    @Test func isolatedLeaderIsReplacedThenHealed() async throws {
+        try await withCluster(faultInjection: true) { try await ClusterScenarios.isolatedLeaderIsReplacedThenHealed($0) }
     }
 }

@@ -21,8 +21,9 @@ final class InProcessCluster: ClusterHarness {
     /// Replicas whose disk is "full": every log write fails with ENOSPC.
     let fullDisks = NIOLockedValueBox<Set<Int>>([])
 
-    /// `storage` holds extra `[storage]` lines (snapshot intervals).
-    init(electionTimeoutMilliseconds: Int = 1000, clientToken: String? = nil, storage: String = "") async throws {
+    /// `storage` holds extra `[storage]` lines (snapshot intervals); `faultInjection`
+    /// lets the replicas be partitioned (`isolate`, `heal`).
+    init(electionTimeoutMilliseconds: Int = 1000, clientToken: String? = nil, storage: String = "", faultInjection: Bool = false) async throws {
         self.clientToken = clientToken
         let ports = try freePorts(3)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("rotorkv-cluster-\(UUID().uuidString)")
@@ -31,7 +32,8 @@ final class InProcessCluster: ClusterHarness {
         configurations = try (0..<3).map { [directory, secret] id in
             try ConfigurationLoader.parse(clusterConfiguration(
                 id: id, ports: ports, dataDirectory: directory.appendingPathComponent("replica-\(id)").path, secret: secret,
-                electionTimeoutMilliseconds: electionTimeoutMilliseconds, clientToken: clientToken, storage: storage))
+                electionTimeoutMilliseconds: electionTimeoutMilliseconds, clientToken: clientToken, storage: storage,
+                faultInjection: faultInjection))
         }
         for id in 0..<3 { try await restart(id) }
     }

@@ -25,7 +25,9 @@ final class ProcessCluster: ClusterHarness {
         return nil
     }
 
-    init(electionTimeoutMilliseconds: Int = 1000, fsync: String = "never", storage: String = "", logLevel: String? = nil) async throws {
+    /// `faultInjection` lets the replicas be partitioned (`isolate`, `heal`).
+    init(electionTimeoutMilliseconds: Int = 1000, fsync: String = "never", storage: String = "", logLevel: String? = nil,
+         faultInjection: Bool = false) async throws {
         guard let binary = Self.serverBinary else { throw ClusterTestError("rotorkv-server is not built; set ROTORKV_SERVER_BIN") }
         self.binary = binary
         let ports = try freePorts(3)
@@ -36,7 +38,7 @@ final class ProcessCluster: ClusterHarness {
         for id in 0..<3 {
             let text = clusterConfiguration(id: id, ports: ports, dataDirectory: directory.appendingPathComponent("replica-\(id)").path,
                                             secret: secret, electionTimeoutMilliseconds: electionTimeoutMilliseconds,
-                                            fsync: fsync, storage: storage, logLevel: logLevel)
+                                            fsync: fsync, storage: storage, logLevel: logLevel, faultInjection: faultInjection)
             try text.write(to: configurationFile(id), atomically: true, encoding: .utf8)
         }
         for id in 0..<3 { try await restart(id) }

@@ -7,15 +7,23 @@ import RotorServer
 import RotorWire
 import Testing
 
-/// Records every consensus call it is given and answers it, the appends from another thread.
+/// Records every consensus call it is given and answers it, the appends from
+/// another thread; records every fault rule it is given and accepts it.
 final class RecordingPeerHandler: PeerCallHandler {
     private let calls = NIOLockedValueBox<[PeerCall]>([])
+    private let rules = NIOLockedValueBox<[FaultRule]>([])
     private let wrongKind: Bool
 
     /// - Parameter wrongKind: answer every call with `.done`, as a buggy handler would.
     init(wrongKind: Bool = false) { self.wrongKind = wrongKind }
 
     var received: [PeerCall] { calls.withLockedValue { $0 } }
+    var faultRules: [FaultRule] { rules.withLockedValue { $0 } }
+
+    func injectFault(_ rule: FaultRule, reply: @escaping @Sendable (Result<Void, KVError>) -> Void) {
+        rules.withLockedValue { $0.append(rule) }
+        reply(.success(()))
+    }
 
     func handle(_ call: PeerCall, reply: @escaping @Sendable (Result<PeerReply, KVError>) -> Void) {
         calls.withLockedValue { $0.append(call) }

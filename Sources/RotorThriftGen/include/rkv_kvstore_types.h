@@ -857,6 +857,33 @@ GType rkv_recovery_response_request_get_type (void);
 #define RKV_IS_RECOVERY_RESPONSE_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_RECOVERY_RESPONSE_REQUEST))
 #define RKV_RECOVERY_RESPONSE_REQUEST_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_RECOVERY_RESPONSE_REQUEST, RkvRecoveryResponseRequestClass))
 
+/* struct InjectFaultRequest */
+struct _RkvInjectFaultRequest
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  GArray * drop_to;
+  GArray * drop_from;
+  GByteArray * auth_proof;
+  gboolean __isset_auth_proof;
+};
+typedef struct _RkvInjectFaultRequest RkvInjectFaultRequest;
+
+struct _RkvInjectFaultRequestClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvInjectFaultRequestClass RkvInjectFaultRequestClass;
+
+GType rkv_inject_fault_request_get_type (void);
+#define RKV_TYPE_INJECT_FAULT_REQUEST (rkv_inject_fault_request_get_type())
+#define RKV_INJECT_FAULT_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_INJECT_FAULT_REQUEST, RkvInjectFaultRequest))
+#define RKV_INJECT_FAULT_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_INJECT_FAULT_REQUEST, RkvInjectFaultRequestClass))
+#define RKV_IS_INJECT_FAULT_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_INJECT_FAULT_REQUEST))
+#define RKV_IS_INJECT_FAULT_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_INJECT_FAULT_REQUEST))
+#define RKV_INJECT_FAULT_REQUEST_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_INJECT_FAULT_REQUEST, RkvInjectFaultRequestClass))
+
 /* struct AuthenticateRequest */
 struct _RkvAuthenticateRequest
 { 
@@ -1744,5 +1771,55 @@ GType rkv_kv_store_recovery_response_result_get_type (void);
 #define RKV_IS_KV_STORE_RECOVERY_RESPONSE_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_RECOVERY_RESPONSE_RESULT))
 #define RKV_IS_KV_STORE_RECOVERY_RESPONSE_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_RECOVERY_RESPONSE_RESULT))
 #define RKV_KV_STORE_RECOVERY_RESPONSE_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_RECOVERY_RESPONSE_RESULT, RkvKvStoreRecoveryResponseResultClass))
+
+/* struct KvStoreInjectFaultArgs */
+struct _RkvKvStoreInjectFaultArgs
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvInjectFaultRequest * request;
+  gboolean __isset_request;
+};
+typedef struct _RkvKvStoreInjectFaultArgs RkvKvStoreInjectFaultArgs;
+
+struct _RkvKvStoreInjectFaultArgsClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreInjectFaultArgsClass RkvKvStoreInjectFaultArgsClass;
+
+GType rkv_kv_store_inject_fault_args_get_type (void);
+#define RKV_TYPE_KV_STORE_INJECT_FAULT_ARGS (rkv_kv_store_inject_fault_args_get_type())
+#define RKV_KV_STORE_INJECT_FAULT_ARGS(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_INJECT_FAULT_ARGS, RkvKvStoreInjectFaultArgs))
+#define RKV_KV_STORE_INJECT_FAULT_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_INJECT_FAULT_ARGS, RkvKvStoreInjectFaultArgsClass))
+#define RKV_IS_KV_STORE_INJECT_FAULT_ARGS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_INJECT_FAULT_ARGS))
+#define RKV_IS_KV_STORE_INJECT_FAULT_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_INJECT_FAULT_ARGS))
+#define RKV_KV_STORE_INJECT_FAULT_ARGS_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_INJECT_FAULT_ARGS, RkvKvStoreInjectFaultArgsClass))
+
+/* struct KvStoreInjectFaultResult */
+struct _RkvKvStoreInjectFaultResult
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvKvError * error;
+  gboolean __isset_error;
+};
+typedef struct _RkvKvStoreInjectFaultResult RkvKvStoreInjectFaultResult;
+
+struct _RkvKvStoreInjectFaultResultClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreInjectFaultResultClass RkvKvStoreInjectFaultResultClass;
+
+GType rkv_kv_store_inject_fault_result_get_type (void);
+#define RKV_TYPE_KV_STORE_INJECT_FAULT_RESULT (rkv_kv_store_inject_fault_result_get_type())
+#define RKV_KV_STORE_INJECT_FAULT_RESULT(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_INJECT_FAULT_RESULT, RkvKvStoreInjectFaultResult))
+#define RKV_KV_STORE_INJECT_FAULT_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_INJECT_FAULT_RESULT, RkvKvStoreInjectFaultResultClass))
+#define RKV_IS_KV_STORE_INJECT_FAULT_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_INJECT_FAULT_RESULT))
+#define RKV_IS_KV_STORE_INJECT_FAULT_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_INJECT_FAULT_RESULT))
+#define RKV_KV_STORE_INJECT_FAULT_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_INJECT_FAULT_RESULT, RkvKvStoreInjectFaultResultClass))
 
 #endif /* RKV_KVSTORE_TYPES_H */
