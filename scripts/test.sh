@@ -2,7 +2,8 @@
 # Runs every RotorKV test: the generated-code freshness check, `swift test`
 # (unit tests, the simulator sweep, and the cluster scenarios against three
 # in-process replicas and three rotorkv-server processes), the CLI end-to-end
-# test, the local-cluster script test, and the Python interoperability test.
+# test, the local-cluster script test, the Python interoperability test, and a
+# 60-second `rotorkv torture` run with every fault.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,3 +16,4 @@ swift test --skip-build
 scripts/cli-test.sh
 scripts/cluster-test.sh
 scripts/interop-test.sh
+scripts/torture-test.sh

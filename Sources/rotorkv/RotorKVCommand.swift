@@ -22,5 +22,5 @@ struct RotorKVCommand: AsyncParsableCommand {
              64  bad command-line usage
             """,
         version: rotorKVVersion,
-        subcommands: [Get.self, Put.self, Delete.self, CompareAndSet.self, Scan.self, Status.self, Ping.self, Bench.self])
+        subcommands: [Get.self, Put.self, Delete.self, CompareAndSet.self, Scan.self, Status.self, Ping.self, Bench.self, Torture.self])
 }
