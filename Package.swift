@@ -100,7 +100,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "rotorkv", dependencies: [
-            "RotorClient", "RotorModel", "RotorTorture",
+            "RotorClient", "RotorModel", "RotorTorture", "RotorServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),

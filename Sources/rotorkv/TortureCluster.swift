@@ -14,7 +14,9 @@ final class TortureCluster: @unchecked Sendable {
     let secret: String
     let directory: URL
     let electionTimeoutMilliseconds: Int
-    private let binary: URL
+    /// nil when attached to a cluster this tool did not start: it cannot kill,
+    /// pause or restart those processes, only partition them.
+    private let binary: URL?
     private let lock = NSLock()
     private var processes: [Int: Process] = [:]
     private var paused: Set<Int> = []
@@ -31,6 +33,19 @@ final class TortureCluster: @unchecked Sendable {
             try configuration(id, ports: ports).write(to: configurationFile(id), atomically: true, encoding: .utf8)
         }
     }
+
+    /// Attaches to a running cluster (`--attach`): its endpoints and secret come from a replica's configuration.
+    init(attachingTo endpoints: [Endpoint], secret: String, directory: URL) throws {
+        precondition(endpoints.count == 3, "torture runs against three replicas")
+        self.binary = nil
+        self.endpoints = endpoints
+        self.secret = secret
+        self.directory = directory
+        self.electionTimeoutMilliseconds = 0
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    var ownsProcesses: Bool { binary != nil }
 
     /// `rotorkv-server` beside this `rotorkv`, or on `$PATH`.
     static func locateServer() -> URL? {
@@ -76,11 +91,13 @@ final class TortureCluster: @unchecked Sendable {
 
     // MARK: Processes
 
-    var running: Set<Int> { lock.withLock { Set(processes.keys) } }
+    /// The replicas up (all of an attached cluster, as far as this tool knows).
+    var running: Set<Int> { ownsProcesses ? lock.withLock { Set(processes.keys) } : Set(0..<endpoints.count) }
     var pausedReplicas: Set<Int> { lock.withLock { paused } }
 
     /// Starts replica `id` and waits until it answers ping.
     func start(_ id: Int) async throws {
+        guard let binary else { throw TortureError("replica \(id) belongs to an attached cluster; this tool cannot start it") }
         let process = Process()
         process.executableURL = binary
         process.arguments = ["--config", configurationFile(id).path]

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import RotorClient
 import RotorModel
+import RotorServer
 import RotorTorture
 
 struct Torture: AsyncParsableCommand {
@@ -40,6 +41,10 @@ struct Torture: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The run directory (data, configs, replica logs); default: a new temporary directory.", valueName: "path"))
     var directory: String?
     @Option(help: ArgumentHelp("The rotorkv-server binary.", valueName: "path")) var serverBinary: String?
+    @Option(help: ArgumentHelp("""
+        Attach to a running cluster instead of starting one: the configuration file of one of its replicas         (endpoints and cluster secret). Only the partition fault is possible, and only if the replicas run with         [testing] allow_fault_injection; keys are named after the seed so they start absent.
+        """, valueName: "replica.toml"))
+    var attach: String?
     @Option(help: "Each request's deadline, in seconds: past it, a write's outcome is unknown.") var requestTimeout: Double = 2
     @Option(help: "The replicas' election timeout, in milliseconds.") var electionTimeoutMs = 500
     @Flag(help: "Keep the run directory even when every check passes.") var keep = false
@@ -61,21 +66,18 @@ struct Torture: AsyncParsableCommand {
             throw ValidationError("--duration, --clients, --keys, --rate and --request-timeout must be positive")
         }
         guard electionTimeoutMs >= 50 else { throw ValidationError("--election-timeout-ms must be at least 50") }
-        _ = try nemesisKinds
+        let kinds = try nemesisKinds
+        if attach != nil, kinds.contains(where: { $0 != .partition }) {
+            throw ValidationError("--attach: this tool does not own those processes, so it cannot kill or pause them; use --nemesis partition or none")
+        }
     }
 
+    var keyPrefix: String { attach == nil ? "k" : "torture-\(seed)-k" }
+
     func run() async throws {
-        guard let binary = serverBinary.map({ URL(fileURLWithPath: $0) }) ?? TortureCluster.locateServer() else {
-            throw failure("cannot find rotorkv-server beside rotorkv or on $PATH; pass --server-binary")
-        }
         let runDirectory = directory.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("rotorkv-torture-\(UUID().uuidString.prefix(8))")
-        let cluster: TortureCluster
-        do {
-            cluster = try TortureCluster(binary: binary, directory: runDirectory, electionTimeoutMilliseconds: electionTimeoutMs)
-        } catch {
-            throw failure("cannot prepare the cluster: \(error)")
-        }
+        let cluster = try makeCluster(in: runDirectory)
         let interrupts = stopOnSignals(cluster)
         defer { interrupts.forEach { $0.cancel() } }
         let report: TortureReport
@@ -95,16 +97,43 @@ struct Torture: AsyncParsableCommand {
         if !report.passed { throw ExitCode(1) }
     }
 
+    private func makeCluster(in runDirectory: URL) throws -> TortureCluster {
+        if let attach {
+            let configuration: ServerConfiguration
+            do {
+                configuration = try ConfigurationLoader.load(path: attach)
+            } catch {
+                throw failure("--attach \(attach): \(error)")
+            }
+            guard configuration.replicaEndpoints.count == 3, let secret = configuration.security.clusterSecret else {
+                throw failure("--attach \(attach): expected a replicated configuration with three replica_endpoints and a cluster_secret")
+            }
+            return try TortureCluster(attachingTo: configuration.replicaEndpoints, secret: secret, directory: runDirectory)
+        }
+        guard let binary = serverBinary.map({ URL(fileURLWithPath: $0) }) ?? TortureCluster.locateServer() else {
+            throw failure("cannot find rotorkv-server beside rotorkv or on $PATH; pass --server-binary")
+        }
+        do {
+            return try TortureCluster(binary: binary, directory: runDirectory, electionTimeoutMilliseconds: electionTimeoutMs)
+        } catch {
+            throw failure("cannot prepare the cluster: \(error)")
+        }
+    }
+
     /// The whole run against a started cluster: workload and faults, heal, final reads, verdict.
     private func torture(_ cluster: TortureCluster, kinds: [NemesisKind]) async throws -> TortureReport {
         let historyPath = history ?? cluster.directory.appendingPathComponent("history.jsonl").path
         let writer = try HistoryWriter(path: historyPath)
         let clock = TortureClock()
-        progress("starting 3 replicas in \(cluster.directory.path) (seed \(seed))")
-        for replica in 0..<3 { try await cluster.start(replica) }
+        if cluster.ownsProcesses {
+            progress("starting 3 replicas in \(cluster.directory.path) (seed \(seed))")
+            for replica in 0..<3 { try await cluster.start(replica) }
+        } else {
+            progress("attached to \(cluster.endpoints.map(\.description).joined(separator: ", ")) (seed \(seed))")
+        }
         try await waitForHealthy(cluster, within: .seconds(30))
         let workload = TortureWorkload(endpoints: cluster.endpoints, settings: .init(
-            clients: clients, keys: keys, requestTimeout: .milliseconds(Int64(requestTimeout * 1000)), seed: seed),
+            clients: clients, keys: keys, keyPrefix: keyPrefix, requestTimeout: .milliseconds(Int64(requestTimeout * 1000)), seed: seed),
             history: writer, clock: clock)
         let nemesis = TortureNemesis(cluster: cluster, kinds: kinds, interval: .seconds(60 / rate), seed: seed, history: writer, clock: clock)
         let deadline = ContinuousClock.now + .milliseconds(Int64(duration * 1000))
@@ -147,7 +176,7 @@ struct Torture: AsyncParsableCommand {
         defer { Task { await client.shutdown() } }
         var process = firstProcess
         for index in 0..<keys {
-            let key = "k\(index)"
+            let key = "\(keyPrefix)\(index)"
             var done = false
             for _ in 0..<12 where !done {
                 let invoke = HistoryEvent(process: .client(process), type: .invoke, function: .read, key: key, value: .null, time: clock.now())

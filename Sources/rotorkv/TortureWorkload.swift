@@ -18,6 +18,8 @@ final class TortureWorkload: Sendable {
     struct Settings: Sendable {
         var clients: Int
         var keys: Int
+        /// Keys are `<prefix>0`, `<prefix>1`, …: they must not exist before the run.
+        var keyPrefix: String
         var requestTimeout: Duration
         var seed: UInt64
     }
@@ -81,7 +83,7 @@ final class TortureWorkload: Sendable {
     }
 
     private func step(_ state: inout ClientState, via client: RotorKVClient) async {
-        let key = "k\(state.random.below(settings.keys))"
+        let key = "\(settings.keyPrefix)\(state.random.below(settings.keys))"
         state.sequence += 1
         let value = "v\(state.process)-\(state.sequence)"
         let roll = state.random.below(100)
