@@ -21,16 +21,24 @@ final class TortureCluster: @unchecked Sendable {
     private var processes: [Int: Process] = [:]
     private var paused: Set<Int> = []
 
-    init(binary: URL, directory: URL, electionTimeoutMilliseconds: Int) throws {
+    /// Network namespaces the replicas run in, when partitions are made with packet routes.
+    let network: TortureNetwork?
+
+    init(binary: URL, directory: URL, electionTimeoutMilliseconds: Int, network: TortureNetwork?) throws {
         self.binary = binary
         self.directory = directory
         self.electionTimeoutMilliseconds = electionTimeoutMilliseconds
+        self.network = network
         self.secret = "torture-" + UUID().uuidString
-        let ports = try Self.freePorts(3)
-        endpoints = ports.map { Endpoint(host: "127.0.0.1", port: $0) }
+        if let network {
+            // Each replica has its own namespace, hence its own port space.
+            endpoints = (0..<3).map { Endpoint(host: network.address(of: $0), port: 9090) }
+        } else {
+            endpoints = try Self.freePorts(3).map { Endpoint(host: "127.0.0.1", port: $0) }
+        }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for id in 0..<3 {
-            try configuration(id, ports: ports).write(to: configurationFile(id), atomically: true, encoding: .utf8)
+            try configuration(id).write(to: configurationFile(id), atomically: true, encoding: .utf8)
         }
     }
 
@@ -38,6 +46,7 @@ final class TortureCluster: @unchecked Sendable {
     init(attachingTo endpoints: [Endpoint], secret: String, directory: URL) throws {
         precondition(endpoints.count == 3, "torture runs against three replicas")
         self.binary = nil
+        self.network = nil
         self.endpoints = endpoints
         self.secret = secret
         self.directory = directory
@@ -62,12 +71,12 @@ final class TortureCluster: @unchecked Sendable {
     func configurationFile(_ id: Int) -> URL { directory.appendingPathComponent("replica-\(id).toml") }
     func logFile(_ id: Int) -> URL { directory.appendingPathComponent("replica-\(id).log") }
 
-    private func configuration(_ id: Int, ports: [Int]) -> String {
+    private func configuration(_ id: Int) -> String {
         """
         [deployment]
         mode = "replicated"
         instance_id = \(id)
-        replica_endpoints = [\(ports.map { "\"127.0.0.1:\($0)\"" }.joined(separator: ", "))]
+        replica_endpoints = [\(endpoints.map { "\"\($0)\"" }.joined(separator: ", "))]
         [server]
         event_loop_threads = 1
         [consensus]
@@ -99,8 +108,14 @@ final class TortureCluster: @unchecked Sendable {
     func start(_ id: Int) async throws {
         guard let binary else { throw TortureError("replica \(id) belongs to an attached cluster; this tool cannot start it") }
         let process = Process()
-        process.executableURL = binary
-        process.arguments = ["--config", configurationFile(id).path]
+        if let network {
+            let (executable, arguments) = network.wrap(id, binary.path, ["--config", configurationFile(id).path])
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = ["--config", configurationFile(id).path]
+        }
         if !FileManager.default.fileExists(atPath: logFile(id).path) {
             FileManager.default.createFile(atPath: logFile(id).path, contents: nil)
         }
@@ -153,6 +168,7 @@ final class TortureCluster: @unchecked Sendable {
             Foundation.kill(process.processIdentifier, SIGKILL)
         }
         for process in all { process.waitUntilExit() }
+        network?.destroy()
     }
 
     // MARK: Ports

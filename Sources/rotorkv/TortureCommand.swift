@@ -48,6 +48,10 @@ struct Torture: AsyncParsableCommand {
     @Option(help: "Each request's deadline, in seconds: past it, a write's outcome is unknown.") var requestTimeout: Double = 2
     @Option(help: "The replicas' election timeout, in milliseconds.") var electionTimeoutMs = 500
     @Flag(help: "Keep the run directory even when every check passes.") var keep = false
+    @Option(help: ArgumentHelp("""
+        How partitions are made: netns (each replica in its own network namespace, partitions are blackhole         routes; needs root and iproute2), rpc (the fault-injection RPC), or auto (netns when possible).
+        """, valueName: "auto|netns|rpc"))
+    var network = "auto"
 
     var nemesisKinds: [NemesisKind] {
         get throws {
@@ -66,6 +70,7 @@ struct Torture: AsyncParsableCommand {
             throw ValidationError("--duration, --clients, --keys, --rate and --request-timeout must be positive")
         }
         guard electionTimeoutMs >= 50 else { throw ValidationError("--election-timeout-ms must be at least 50") }
+        guard ["auto", "netns", "rpc"].contains(network) else { throw ValidationError("--network must be auto, netns or rpc") }
         let kinds = try nemesisKinds
         if attach != nil, kinds.contains(where: { $0 != .partition }) {
             throw ValidationError("--attach: this tool does not own those processes, so it cannot kill or pause them; use --nemesis partition or none")
@@ -113,11 +118,35 @@ struct Torture: AsyncParsableCommand {
         guard let binary = serverBinary.map({ URL(fileURLWithPath: $0) }) ?? TortureCluster.locateServer() else {
             throw failure("cannot find rotorkv-server beside rotorkv or on $PATH; pass --server-binary")
         }
+        let namespaces = try makeNetwork()
         do {
-            return try TortureCluster(binary: binary, directory: runDirectory, electionTimeoutMilliseconds: electionTimeoutMs)
+            return try TortureCluster(binary: binary, directory: runDirectory, electionTimeoutMilliseconds: electionTimeoutMs,
+                                      network: namespaces)
         } catch {
+            namespaces?.destroy()
             throw failure("cannot prepare the cluster: \(error)")
         }
+    }
+
+    /// Network namespaces for the replicas, if `--network` asks for them (or `auto` finds them possible).
+    private func makeNetwork() throws -> TortureNetwork? {
+        guard network != "rpc" else { return nil }
+        guard TortureNetwork.available() else {
+            if network == "netns" { throw failure("--network netns needs root and iproute2 (ip netns)") }
+            progress("network namespaces are not available (not root, or no iproute2): partitions use the fault-injection RPC")
+            return nil
+        }
+        let namespaces = TortureNetwork()
+        do {
+            try namespaces.create()
+        } catch {
+            namespaces.destroy()
+            if network == "netns" { throw failure("cannot create the network namespaces: \(error)") }
+            progress("cannot create network namespaces (\(error)): partitions use the fault-injection RPC")
+            return nil
+        }
+        progress("replicas run in network namespaces on \(namespaces.subnet).0/24; partitions are blackhole routes")
+        return namespaces
     }
 
     /// The whole run against a started cluster: workload and faults, heal, final reads, verdict.

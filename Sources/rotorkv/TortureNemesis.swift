@@ -9,8 +9,10 @@ enum NemesisKind: String, CaseIterable, Sendable {
     case kill
     /// SIGSTOP a replica, then SIGCONT.
     case pause
-    /// Cut one replica off from the others, symmetric or one-way, through the
-    /// fault-injection RPC (`[testing] allow_fault_injection` and the cluster secret).
+    /// Cut one replica off from the others, symmetric or one-way: blackhole
+    /// routes in per-replica network namespaces when running as root with
+    /// iproute2, else the fault-injection RPC (`[testing] allow_fault_injection`
+    /// and the cluster secret).
     case partition
 }
 
@@ -91,6 +93,11 @@ final class TortureNemesis: @unchecked Sendable {
 
     /// One-way: the victim's messages to the others are lost; the others' reach it.
     private func partition(_ victim: Int, from others: [Int], oneWay: Bool) async {
+        if let network = cluster.network {
+            try? network.blackhole(from: victim, to: others)
+            if !oneWay { for other in others { try? network.blackhole(from: other, to: [victim]) } }
+            return
+        }
         await setRule(on: victim, dropTo: others, dropFrom: oneWay ? [] : others)
         for other in others {
             await setRule(on: other, dropTo: oneWay ? [] : [victim], dropFrom: [victim])
@@ -99,6 +106,10 @@ final class TortureNemesis: @unchecked Sendable {
 
     /// Heals every partition (an empty rule on every replica). Best effort: a replica that is down has none.
     func healPartitions() async {
+        if let network = cluster.network {
+            network.heal()
+            return
+        }
         for replica in 0..<3 { await setRule(on: replica, dropTo: [], dropFrom: []) }
     }
 
