@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what RotorKV needs on Debian (bookworm): the Thrift compiler and
-# C GLib library, GLib, zlib, and Python's thrift package for the interop test.
+# C GLib library, GLib, zlib, iproute2 (network namespaces for the torture
+# test), and Python's thrift package for the interop test.
 # Idempotent: does nothing that is already done. Needs root (or sudo).
 set -euo pipefail
 
-packages=(thrift-compiler libthrift-c-glib-dev libglib2.0-dev zlib1g-dev pkg-config python3 python3-pip)
+packages=(thrift-compiler libthrift-c-glib-dev libglib2.0-dev zlib1g-dev pkg-config python3 python3-pip iproute2)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
