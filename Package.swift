@@ -100,7 +100,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "rotorkv", dependencies: [
-            "RotorClient", "RotorModel", "RotorTorture", "RotorServer",
+            "RotorClient", "RotorModel", "RotorTorture", "RotorServer", "RotorTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),

@@ -59,18 +59,27 @@ extension Replica {
         var (truncatedAfter, fresh) = merge(message)
         verifiedMatch = max(verifiedMatch, message.prevIndex + LogIndex(message.entries.count), commitIndex)
         let joins = verifiedMatch >= message.termStartIndex
-        if joins {
-            if truncatedAfter == nil && log.lastIndex > verifiedMatch {
-                log.truncate(after: verifiedMatch)
-                truncatedAfter = verifiedMatch
-            }
-            status = .normal
-            lastNormalTerm = term
-            outbox.append(.roleChanged(term: term, role: .follower))
+        if joins, let cut = joinTerm() {
+            truncatedAfter = min(truncatedAfter ?? cut, cut)
         }
         if joins || !fresh.isEmpty || truncatedAfter != nil {
             persist(metadata: joins, truncatedAfter: truncatedAfter, entries: fresh)
         }
+    }
+
+    /// In step with the leader through its term's opening no-op: join the
+    /// term's normal operation. Entries past what the leader sent came from
+    /// an older term and go; returns where the log was cut, if it was.
+    mutating func joinTerm() -> LogIndex? {
+        var cut: LogIndex?
+        if log.lastIndex > verifiedMatch {
+            log.truncate(after: verifiedMatch)
+            cut = verifiedMatch
+        }
+        status = .normal
+        lastNormalTerm = term
+        outbox.append(.roleChanged(term: term, role: role))
+        return cut
     }
 
     /// Normal operation: append what is new; entries we already hold are kept.
@@ -102,7 +111,7 @@ extension Replica {
     }
 
     /// Commit what the leader committed, as far as our log is known to match it.
-    private mutating func advanceFollowerCommit(_ leaderCommit: LogIndex) {
+    mutating func advanceFollowerCommit(_ leaderCommit: LogIndex) {
         let target = min(leaderCommit, verifiedMatch)
         if target > commitIndex {
             commitIndex = target

@@ -122,24 +122,13 @@ extension Replica {
         outbox.append(.restore(received))
         verifiedMatch = max(verifiedMatch, received.index)
         var truncatedAfter: LogIndex? = droppedLog ? previousCommit : nil
-        var joins = false
-        if status == .viewChange && verifiedMatch >= message.termStartIndex {
-            // As in catch-up: in step through the term's opening, we join it.
-            if log.lastIndex > verifiedMatch {
-                log.truncate(after: verifiedMatch)
-                truncatedAfter = verifiedMatch
-            }
-            joins = true
-            status = .normal
-            lastNormalTerm = term
-            outbox.append(.roleChanged(term: term, role: role))
+        // As in catch-up: in step through the term's opening, we join it.
+        let joins = status == .viewChange && verifiedMatch >= message.termStartIndex
+        if joins, let cut = joinTerm() {
+            truncatedAfter = min(truncatedAfter ?? cut, cut)
         }
         persist(metadata: joins, truncatedAfter: truncatedAfter, snapshot: received, compactThrough: received.index)
-        let leaderCommit = min(message.leaderCommit, verifiedMatch)
-        if leaderCommit > commitIndex {
-            commitIndex = leaderCommit
-            emitApplies()
-        }
+        advanceFollowerCommit(message.leaderCommit)
         sendDurably(.snapshotAck(SnapshotAck(term: term, from: replicaID, snapshotIndex: received.index, nextOffset: received.data.count,
                                              installed: true)), to: termLeader)
         finishRecoveryIfCaughtUp()

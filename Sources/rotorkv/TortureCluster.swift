@@ -1,6 +1,7 @@
 import Foundation
 import RotorClient
 import RotorModel
+import RotorTestSupport
 
 /// The three `rotorkv-server` processes `rotorkv torture` owns: a fresh
 /// temporary data directory, free loopback ports, `fsync = "always"`, small
@@ -34,7 +35,7 @@ final class TortureCluster: @unchecked Sendable {
             // Each replica has its own namespace, hence its own port space.
             endpoints = (0..<3).map { Endpoint(host: network.address(of: $0), port: 9090) }
         } else {
-            endpoints = try Self.freePorts(3).map { Endpoint(host: "127.0.0.1", port: $0) }
+            endpoints = try freeLoopbackPorts(3).map { Endpoint(host: "127.0.0.1", port: $0) }
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for id in 0..<3 {
@@ -169,32 +170,6 @@ final class TortureCluster: @unchecked Sendable {
         }
         for process in all { process.waitUntilExit() }
         network?.destroy()
-    }
-
-    // MARK: Ports
-
-    private static func freePorts(_ count: Int) throws -> [Int] {
-        var sockets: [Int32] = []
-        defer { for socket in sockets { close(socket) } }
-        var ports: [Int] = []
-        for _ in 0..<count {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { throw TortureError("cannot open a socket to find a free port") }
-            sockets.append(fd)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = 0
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw -> Bool in
-                    bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
-                }
-            }
-            guard bound else { throw TortureError("cannot bind a loopback port") }
-            ports.append(Int(UInt16(bigEndian: address.sin_port)))
-        }
-        return ports
     }
 }
 

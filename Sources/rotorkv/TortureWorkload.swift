@@ -88,8 +88,8 @@ final class TortureWorkload: Sendable {
         let value = "v\(state.process)-\(state.sequence)"
         let roll = state.random.below(100)
         switch roll {
-        case 0..<25: await readLocal(&state, key, client)
-        case 25..<45: await read(&state, key, client)
+        case 0..<25: await read(&state, key, client, linearizable: false)
+        case 25..<45: await read(&state, key, client, linearizable: true)
         case 45..<75: await write(&state, key, value, client)
         case 75..<85: await delete(&state, key, client)
         default: await compareAndSet(&state, key, expected: state.lastSeen[key], new: value, client)
@@ -98,9 +98,10 @@ final class TortureWorkload: Sendable {
 
     // MARK: Operations
 
-    private func readLocal(_ state: inout ClientState, _ key: String, _ client: RotorKVClient) async {
-        let invoke = record(state.process, .invoke, .readLocal, key, .null)
-        let options = ReadOptions(consistency: .local, minIndex: state.lastIndex)
+    /// A LOCAL read waits for this client's last write (`min_index`); a LINEARIZABLE one goes through the leader.
+    private func read(_ state: inout ClientState, _ key: String, _ client: RotorKVClient, linearizable: Bool) async {
+        let invoke = record(state.process, .invoke, linearizable ? .read : .readLocal, key, .null)
+        let options = linearizable ? ReadOptions(consistency: .linearizable) : ReadOptions(consistency: .local, minIndex: state.lastIndex)
         do {
             let response = try await client.get(Bytes(key.utf8), options: options)
             let seen = response.value.map { String(decoding: $0, as: UTF8.self) }
@@ -108,18 +109,6 @@ final class TortureWorkload: Sendable {
             complete(invoke, .ok, value: seen.map(HistoryValue.string) ?? .null)
         } catch {
             complete(invoke, .fail, value: .null)  // a read has no effect
-        }
-    }
-
-    private func read(_ state: inout ClientState, _ key: String, _ client: RotorKVClient) async {
-        let invoke = record(state.process, .invoke, .read, key, .null)
-        do {
-            let response = try await client.get(Bytes(key.utf8), options: ReadOptions(consistency: .linearizable))
-            let seen = response.value.map { String(decoding: $0, as: UTF8.self) }
-            state.lastSeen[key] = seen
-            complete(invoke, .ok, value: seen.map(HistoryValue.string) ?? .null)
-        } catch {
-            complete(invoke, .fail, value: .null)
         }
     }
 

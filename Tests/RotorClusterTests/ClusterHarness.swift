@@ -24,9 +24,25 @@ protocol ClusterHarness: AnyObject, Sendable {
     var secret: String { get }
     /// The replicas' client token, if they require one.
     var clientToken: String? { get }
+    /// Called when a test failed, before `shutdown`: keep what explains the failure.
+    func keepEvidence()
 }
 
 extension ClusterHarness {
+    func keepEvidence() {}
+
+    /// Runs `body`, then shuts the cluster down whether it threw or not.
+    func run(_ body: (Self) async throws -> Void) async throws {
+        do {
+            try await body(self)
+        } catch {
+            keepEvidence()
+            await shutdown()
+            throw error
+        }
+        await shutdown()
+    }
+
     /// A client of exactly one replica: no redirects elsewhere, so what it sees is that replica's doing.
     func client(of replica: Int, timeout: Duration = .seconds(5)) -> RotorKVClient {
         RotorKVClient(configuration: ClientConfiguration(endpoints: [endpoints[replica]], defaultTimeout: timeout, clientToken: clientToken))
@@ -118,28 +134,6 @@ extension ClusterHarness {
 struct ClusterTestError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
-}
-
-/// Free loopback ports for a cluster (bound, then released).
-func freePorts(_ count: Int) throws -> [Int] {
-    var sockets: [Int32] = []
-    var ports: [Int] = []
-    defer { for fd in sockets { close(fd) } }
-    for _ in 0..<count {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw ClusterTestError("cannot find a free port") }
-        sockets.append(fd)
-        ports.append(Int(UInt16(bigEndian: address.sin_port)))
-    }
-    return ports
 }
 
 /// The TOML of replica `id` of a test cluster.

@@ -8,14 +8,7 @@ import Testing
 @Suite(.serialized) struct InProcessClusterTests {
     func withCluster(clientToken: String? = nil, storage: String = "", faultInjection: Bool = false,
                      _ body: (InProcessCluster) async throws -> Void) async throws {
-        let cluster = try await InProcessCluster(clientToken: clientToken, storage: storage, faultInjection: faultInjection)
-        do {
-            try await body(cluster)
-        } catch {
-            await cluster.shutdown()
-            throw error
-        }
-        await cluster.shutdown()
+        try await InProcessCluster(clientToken: clientToken, storage: storage, faultInjection: faultInjection).run(body)
     }
 
     @Test func writesThroughEveryReplicaAreReadableEverywhere() async throws {
@@ -118,16 +111,7 @@ import Testing
 @Suite(.serialized, .enabled(if: ProcessCluster.serverBinary != nil, "rotorkv-server is not built"))
 struct ProcessClusterTests {
     func withCluster(faultInjection: Bool = false, _ body: (ProcessCluster) async throws -> Void) async throws {
-        let cluster = try await ProcessCluster(faultInjection: faultInjection)
-        do {
-            try await body(cluster)
-        } catch {
-            print("replica logs kept in \(cluster.directory.path) (set ROTORKV_KEEP_TEST_FILES to keep them always)")
-            setenv("ROTORKV_KEEP_TEST_FILES", "1", 1)
-            await cluster.shutdown()
-            throw error
-        }
-        await cluster.shutdown()
+        try await ProcessCluster(faultInjection: faultInjection).run(body)
     }
 
     @Test func writesThroughEveryReplicaAreReadableEverywhere() async throws {

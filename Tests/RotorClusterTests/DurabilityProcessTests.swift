@@ -19,14 +19,7 @@ struct DurabilityProcessTests {
     func withCluster(fsync: String = "never", storage: String = compactingStorage,
                      _ body: (ProcessCluster) async throws -> Void) async throws {
         // Notices are kept: the tests read what the replicas say they did.
-        let cluster = try await ProcessCluster(electionTimeoutMilliseconds: 600, fsync: fsync, storage: storage, logLevel: "notice")
-        do {
-            try await body(cluster)
-        } catch {
-            await cluster.shutdown()
-            throw error
-        }
-        await cluster.shutdown()
+        try await ProcessCluster(electionTimeoutMilliseconds: 600, fsync: fsync, storage: storage, logLevel: "notice").run(body)
     }
 
     @Test func everyAcknowledgedWriteSurvivesKillingAllThreeAtOnce() async throws {

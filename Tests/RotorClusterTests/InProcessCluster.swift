@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOPosix
 import RotorCluster
 import RotorModel
+import RotorTestSupport
 import RotorServer
 import RotorStorage
 
@@ -25,7 +26,7 @@ final class InProcessCluster: ClusterHarness {
     /// lets the replicas be partitioned (`isolate`, `heal`).
     init(electionTimeoutMilliseconds: Int = 1000, clientToken: String? = nil, storage: String = "", faultInjection: Bool = false) async throws {
         self.clientToken = clientToken
-        let ports = try freePorts(3)
+        let ports = try freeLoopbackPorts(3)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("rotorkv-cluster-\(UUID().uuidString)")
         endpoints = ports.map { Endpoint(host: "127.0.0.1", port: $0) }
         electionTimeout = .milliseconds(electionTimeoutMilliseconds)

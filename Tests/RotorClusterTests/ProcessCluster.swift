@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import RotorModel
+import RotorTestSupport
 
 /// Three `rotorkv-server` processes on loopback, each with its own data
 /// directory and log file, attacked with real signals.
@@ -30,7 +31,7 @@ final class ProcessCluster: ClusterHarness {
          faultInjection: Bool = false) async throws {
         guard let binary = Self.serverBinary else { throw ClusterTestError("rotorkv-server is not built; set ROTORKV_SERVER_BIN") }
         self.binary = binary
-        let ports = try freePorts(3)
+        let ports = try freeLoopbackPorts(3)
         endpoints = ports.map { Endpoint(host: "127.0.0.1", port: $0) }
         electionTimeout = .milliseconds(electionTimeoutMilliseconds)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("rotorkv-processes-\(UUID().uuidString)")
@@ -105,6 +106,12 @@ final class ProcessCluster: ClusterHarness {
     private func signal(_ replica: Int, _ number: Int32) throws {
         guard let process = processes.withLockedValue({ $0[replica] }) else { throw ClusterTestError("replica \(replica) is not running") }
         Foundation.kill(process.processIdentifier, number)
+    }
+
+    /// A failed test keeps the replicas' logs and data.
+    func keepEvidence() {
+        print("replica logs kept in \(directory.path) (set ROTORKV_KEEP_TEST_FILES to keep them always)")
+        setenv("ROTORKV_KEEP_TEST_FILES", "1", 1)
     }
 
     /// Stops every process (SIGCONT first, in case one is paused), and removes the files unless ROTORKV_KEEP_TEST_FILES is set.

@@ -59,7 +59,11 @@ import Testing
         #expect(sim.core(2)!.latestSnapshot!.index >= sim.core(0)!.logBaseIndex)
     }
 
-    @Test func aTransferInterruptedByTheFollowersCrashStartsAgain() {
+    /// Replica 2 misses entries the others compact away, and is in the middle
+    /// of receiving the leader's snapshot when this returns. It holds durable
+    /// state first: an empty disk would make it a recovering replica, which
+    /// could not help elect a new leader.
+    func clusterWithTransferUnderWay() -> Simulation {
         let sim = cluster()
         write(sim, 0..<3)
         #expect(sim.run(until: { $0.converged }, timeout: VirtualTime.seconds(3)))
@@ -67,6 +71,11 @@ import Testing
         write(sim, 3..<60)
         sim.restart(2)
         #expect(sim.run(until: { $0.core(2)?.isReceivingSnapshot == true }, timeout: VirtualTime.seconds(3)))
+        return sim
+    }
+
+    @Test func aTransferInterruptedByTheFollowersCrashStartsAgain() {
+        let sim = clusterWithTransferUnderWay()
         sim.crash(2)
         write(sim, 60..<70)
         sim.restart(2)
@@ -74,15 +83,7 @@ import Testing
     }
 
     @Test func aTransferInterruptedByTheLeadersCrashIsFinishedByTheNextLeader() {
-        let sim = cluster()
-        // Replica 2 holds durable state first: an empty disk would make it a
-        // recovering replica, which cannot help elect replica 1.
-        write(sim, 0..<3)
-        #expect(sim.run(until: { $0.converged }, timeout: VirtualTime.seconds(3)))
-        sim.crash(2)
-        write(sim, 3..<60)
-        sim.restart(2)
-        #expect(sim.run(until: { $0.core(2)?.isReceivingSnapshot == true }, timeout: VirtualTime.seconds(3)))
+        let sim = clusterWithTransferUnderWay()
         sim.crash(0)
         #expect(sim.run(until: { $0.servingLeader == 1 }, timeout: VirtualTime.seconds(3)))
         write(sim, 60..<70)
