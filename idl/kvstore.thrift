@@ -29,6 +29,20 @@ enum ErrorCode {
   UNAUTHORIZED = 7,
   /** A bug or an unexpected failure on the replica. */
   INTERNAL = 8,
+  /**
+   * The write's client session is unknown to the replicated session table:
+   * never registered (registerSession), or expired and evicted. A retry of it
+   * can no longer be recognized as a duplicate, so the write was NOT applied.
+   * Register a new session; find out whether earlier writes of the old one
+   * applied (read them) before sending them again.
+   */
+  SESSION_EXPIRED = 9,
+  /**
+   * The consensus call comes from a replica of another cluster (another
+   * cluster_id), or from a replica that is not yet allowed to speak for this
+   * cluster. Do not retry: check the replica's configuration and data directory.
+   */
+  WRONG_CLUSTER = 10,
 }
 
 /** The one exception every RPC declares. */
@@ -59,6 +73,8 @@ struct ReadOptions {
 /**
  * Identifies a write for exactly-once application: a retried or forwarded
  * duplicate of (client_id, request_id) is applied at most once.
+ * client_id unset or 0: no session (a retry may apply twice); a client_id
+ * must come from registerSession; negative ids are INVALID_ARGUMENT.
  */
 struct WriteOptions {
   1: optional i64 client_id,
@@ -219,6 +235,10 @@ struct AppendEntryRequest {
   8: optional i64 term_start_index,
   /** HMAC-SHA256 under the cluster secret of a canonical header of this call; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
   9: optional binary auth_proof,
+  /** The sender's cluster id (see PeerHelloRequest); unset or 0 while it knows none. */
+  10: optional i64 cluster_id,
+  /** Freshness: this call's number on its connection, strictly increasing from 1 after peerHello; proven with the connection's challenge. */
+  11: optional i64 sequence,
 }
 
 /** Follower to leader, sent only once the entries are durable. */
@@ -232,6 +252,8 @@ struct AppendEntryResponse {
   5: required i64 conflict_hint,
   /** The prev_log_index of the request answered (tells stale refusals apart). */
   6: required i64 prev_log_index,
+  /** The follower is rebuilding a lost disk: its acknowledgement must not count toward a commit. */
+  7: optional bool recovering,
 }
 
 /** Leader to follower: the commit index; the heartbeat while idle. */
@@ -243,6 +265,10 @@ struct CommitNotificationRequest {
   4: optional i64 round,
   /** HMAC-SHA256 under the cluster secret of a canonical header of this call; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
   5: optional binary auth_proof,
+  /** The sender's cluster id (see PeerHelloRequest); unset or 0 while it knows none. */
+  6: optional i64 cluster_id,
+  /** Freshness: this call's number on its connection, strictly increasing from 1 after peerHello; proven with the connection's challenge. */
+  7: optional i64 sequence,
 }
 
 struct CommitNotificationResponse {
@@ -251,6 +277,8 @@ struct CommitNotificationResponse {
   3: required i64 round,
   /** How far the follower's log durably matches the leader's (0 if not yet in step). */
   4: required i64 match_index,
+  /** The follower is rebuilding a lost disk: it confirms no read round and counts toward no commit. */
+  5: optional bool recovering,
 }
 
 /** "I lost the leader; let us move to proposed_term." Takes effect only with a majority. */
@@ -260,6 +288,10 @@ struct StartViewChangeRequest {
   3: required i64 proposed_term,
   /** HMAC-SHA256 under the cluster secret of a canonical header of this call; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
   4: optional binary auth_proof,
+  /** The sender's cluster id (see PeerHelloRequest); unset or 0 while it knows none. */
+  5: optional i64 cluster_id,
+  /** Freshness: this call's number on its connection, strictly increasing from 1 after peerHello; proven with the connection's challenge. */
+  6: optional i64 sequence,
 }
 
 /** A replica that joined `term` reports its log to that term's leader. */
@@ -282,6 +314,10 @@ struct DoViewChangeRequest {
   9: optional i64 base_index,
   /** The term of the entry at base_index. Unset means 0. */
   10: optional i64 base_term,
+  /** The sender's cluster id (see PeerHelloRequest); unset or 0 while it knows none. */
+  11: optional i64 cluster_id,
+  /** Freshness: this call's number on its connection, strictly increasing from 1 after peerHello; proven with the connection's challenge. */
+  12: optional i64 sequence,
 }
 
 /** A new leader asks the replica with the best log for its entries from from_index. */
@@ -291,6 +327,10 @@ struct LogRequest {
   3: required i64 from_index,
   /** HMAC-SHA256 under the cluster secret of a canonical header of this call; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
   4: optional binary auth_proof,
+  /** The sender's cluster id (see PeerHelloRequest); unset or 0 while it knows none. */
+  5: optional i64 cluster_id,
+  /** Freshness: this call's number on its connection, strictly increasing from 1 after peerHello; proven with the connection's challenge. */
+  6: optional i64 sequence,
 }
 
 /**
@@ -315,6 +355,12 @@ struct InstallSnapshotRequest {
   9: required i64 term_start_index,
   /** HMAC-SHA256 under the cluster secret of a canonical header of this call, and of `data` itself; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
   10: optional binary auth_proof,
+  /** The sender's cluster id (see PeerHelloRequest); unset or 0 while it knows none. */
+  11: optional i64 cluster_id,
+  /** Freshness: this call's number on its connection, strictly increasing from 1 after peerHello; proven with the connection's challenge. */
+  12: optional i64 sequence,
+  /** A checksum of the whole snapshot (CRC-32 of its bytes): with snapshot_index and snapshot_term it names the transfer, so chunks of two leaders' snapshots never splice. */
+  13: optional i64 snapshot_checksum,
 }
 
 /**
@@ -332,6 +378,12 @@ struct SnapshotAckRequest {
   5: required bool installed,
   /** HMAC-SHA256 under the cluster secret of a canonical header of this call; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
   6: optional binary auth_proof,
+  /** The sender's cluster id (see PeerHelloRequest); unset or 0 while it knows none. */
+  7: optional i64 cluster_id,
+  /** Freshness: this call's number on its connection, strictly increasing from 1 after peerHello; proven with the connection's challenge. */
+  8: optional i64 sequence,
+  /** The snapshot_checksum of the transfer acknowledged. */
+  9: optional i64 snapshot_checksum,
 }
 
 /**
@@ -347,6 +399,10 @@ struct RecoveryRequest {
   3: required i64 nonce,
   /** HMAC-SHA256 under the cluster secret of a canonical header of this call; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
   4: optional binary auth_proof,
+  /** The sender's cluster id (see PeerHelloRequest); unset or 0 while it knows none. */
+  5: optional i64 cluster_id,
+  /** Freshness: this call's number on its connection, strictly increasing from 1 after peerHello; proven with the connection's challenge. */
+  6: optional i64 sequence,
 }
 
 /** What the answering replica holds, as a recovering replica counts answers. */
@@ -357,6 +413,11 @@ enum RecoveryStanding {
   RECOVERING = 1,
   /** Holds durable state of the cluster. */
   MEMBER = 2,
+  /**
+   * An empty disk that the operator declared never used
+   * (`initial_cluster_state = "new"`): it has promised nothing, ever.
+   */
+  NEW = 3,
 }
 
 /**
@@ -374,6 +435,32 @@ struct RecoveryResponseRequest {
   5: optional i64 leader_last_index,
   /** HMAC-SHA256 under the cluster secret of a canonical header of this call; a replica rejects consensus RPCs without a valid proof with UNAUTHORIZED. */
   6: optional binary auth_proof,
+  /** The sender's cluster id (see PeerHelloRequest); unset or 0 while it knows none. */
+  7: optional i64 cluster_id,
+  /** Freshness: this call's number on its connection, strictly increasing from 1 after peerHello; proven with the connection's challenge. */
+  8: optional i64 sequence,
+}
+
+/**
+ * The first call on every replica-to-replica connection. The receiver answers
+ * with a fresh random challenge for this connection; every later consensus call
+ * on it carries a `sequence` (1, 2, 3, ...) and proves (challenge, sequence), so
+ * a call captured on one connection cannot be replayed, on it or on another.
+ */
+struct PeerHelloRequest {
+  1: required i32 replica_id,
+  /** The sender's cluster id; unset or 0 while it knows none. */
+  2: optional i64 cluster_id,
+  /** HMAC-SHA256 under the cluster secret of a canonical header of this call. */
+  3: optional binary auth_proof,
+}
+
+struct PeerHelloResponse {
+  /** 16 random bytes, valid for this connection only. */
+  1: required binary challenge,
+  /** The receiver's replica id and cluster id, so the sender can check it reached the replica it meant. */
+  2: required i32 replica_id,
+  3: optional i64 cluster_id,
 }
 
 // ---------------------------------------------------------------------------
@@ -407,6 +494,20 @@ struct InjectFaultRequest {
 // Client authentication.
 
 /**
+ * A new client session, registered through the log (Raft dissertation 6.3):
+ * its client_id is the log index of the registration, unique for the life of
+ * the cluster. Writes that carry it with increasing request ids are applied at
+ * most once; once the session expires (the session table evicts the least
+ * recently used session when full), its writes fail with SESSION_EXPIRED
+ * instead of being applied twice.
+ */
+struct RegisterSessionResponse {
+  1: required i64 client_id,
+  /** The log index of the registration (equal to client_id). */
+  2: required i64 index,
+}
+
+/**
  * A connection-level login, required before client RPCs when the replica has
  * `[security] client_token` set. Without it, or with a wrong token, client
  * RPCs fail with UNAUTHORIZED. Consensus RPCs are gated by `auth_proof` instead.
@@ -426,8 +527,12 @@ service KvStore {
   StatusResponse status() throws (1: KvError error),
   /** Logs this connection in (see AuthenticateRequest); always succeeds when the replica has no client token. */
   void authenticate(1: AuthenticateRequest request) throws (1: KvError error),
+  /** Registers a client session through the log (see RegisterSessionResponse). */
+  RegisterSessionResponse registerSession() throws (1: KvError error),
 
   // Consensus RPCs (replica to replica). Clients never call these.
+  /** Opens a peer connection: returns its replay challenge (see PeerHelloRequest). */
+  PeerHelloResponse peerHello(1: PeerHelloRequest request) throws (1: KvError error),
   AppendEntryResponse appendEntry(1: AppendEntryRequest request) throws (1: KvError error),
   CommitNotificationResponse commitNotification(1: CommitNotificationRequest request) throws (1: KvError error),
   void startViewChange(1: StartViewChangeRequest request) throws (1: KvError error),

@@ -9,6 +9,11 @@ public enum ErrorCode: Int32, Sendable, CaseIterable, CustomStringConvertible {
     case overloaded = 6
     case unauthorized = 7
     case internalError = 8
+    /// The write's client session is not in the replicated session table: it
+    /// was never registered or it expired. The write was not applied.
+    case sessionExpired = 9
+    /// A consensus call from a replica of another cluster (another cluster id).
+    case wrongCluster = 10
 
     /// The IDL spelling, as clients in any language see it.
     public var description: String {
@@ -21,6 +26,8 @@ public enum ErrorCode: Int32, Sendable, CaseIterable, CustomStringConvertible {
         case .overloaded: "OVERLOADED"
         case .unauthorized: "UNAUTHORIZED"
         case .internalError: "INTERNAL"
+        case .sessionExpired: "SESSION_EXPIRED"
+        case .wrongCluster: "WRONG_CLUSTER"
         }
     }
 
@@ -30,7 +37,7 @@ public enum ErrorCode: Int32, Sendable, CaseIterable, CustomStringConvertible {
     public var isRetryable: Bool {
         switch self {
         case .notLeader, .unavailable, .timeout, .overloaded: true
-        case .invalidArgument, .tooLarge, .unauthorized, .internalError: false
+        case .invalidArgument, .tooLarge, .unauthorized, .internalError, .sessionExpired, .wrongCluster: false
         }
     }
 }

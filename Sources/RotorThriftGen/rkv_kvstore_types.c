@@ -25,6 +25,8 @@ toString_ErrorCode(int value)
   case RKV_ERROR_CODE_OVERLOADED:return "RKV_ERROR_CODE_OVERLOADED";
   case RKV_ERROR_CODE_UNAUTHORIZED:return "RKV_ERROR_CODE_UNAUTHORIZED";
   case RKV_ERROR_CODE_INTERNAL:return "RKV_ERROR_CODE_INTERNAL";
+  case RKV_ERROR_CODE_SESSION_EXPIRED:return "RKV_ERROR_CODE_SESSION_EXPIRED";
+  case RKV_ERROR_CODE_WRONG_CLUSTER:return "RKV_ERROR_CODE_WRONG_CLUSTER";
   default: g_snprintf(buf, 16, "%d", value); return buf;
   }
 }
@@ -65,6 +67,7 @@ toString_RecoveryStanding(int value)
   case RKV_RECOVERY_STANDING_FRESH:return "RKV_RECOVERY_STANDING_FRESH";
   case RKV_RECOVERY_STANDING_RECOVERING:return "RKV_RECOVERY_STANDING_RECOVERING";
   case RKV_RECOVERY_STANDING_MEMBER:return "RKV_RECOVERY_STANDING_MEMBER";
+  case RKV_RECOVERY_STANDING_NEW:return "RKV_RECOVERY_STANDING_NEW";
   default: g_snprintf(buf, 16, "%d", value); return buf;
   }
 }
@@ -417,7 +420,7 @@ rkv_kv_error_class_init (RkvKvErrorClass * cls)
                        NULL,
                        NULL,
                        1,
-                       8,
+                       10,
                        1,
                        G_PARAM_READWRITE));
 
@@ -6295,7 +6298,9 @@ enum _RkvAppendEntryRequestProperties
   PROP_RKV_APPEND_ENTRY_REQUEST_ENTRIES,
   PROP_RKV_APPEND_ENTRY_REQUEST_LEADER_COMMIT,
   PROP_RKV_APPEND_ENTRY_REQUEST_TERM_START_INDEX,
-  PROP_RKV_APPEND_ENTRY_REQUEST_AUTH_PROOF
+  PROP_RKV_APPEND_ENTRY_REQUEST_AUTH_PROOF,
+  PROP_RKV_APPEND_ENTRY_REQUEST_CLUSTER_ID,
+  PROP_RKV_APPEND_ENTRY_REQUEST_SEQUENCE
 };
 
 /* reads a append_entry_request object */
@@ -6506,6 +6511,32 @@ rkv_append_entry_request_read (ThriftStruct *object, ThriftProtocol *protocol, G
           xfer += ret;
         }
         break;
+      case 10:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->cluster_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_cluster_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 11:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->sequence, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_sequence = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
       default:
         if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
           return -1;
@@ -6680,6 +6711,30 @@ rkv_append_entry_request_write (ThriftStruct *object, ThriftProtocol *protocol, 
       return -1;
     xfer += ret;
   }
+  if (this_object->__isset_cluster_id == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "cluster_id", T_I64, 10, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->cluster_id, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_sequence == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "sequence", T_I64, 11, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->sequence, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -6747,6 +6802,16 @@ rkv_append_entry_request_set_property (GObject *object,
       self->__isset_auth_proof = TRUE;
       break;
 
+    case PROP_RKV_APPEND_ENTRY_REQUEST_CLUSTER_ID:
+      self->cluster_id = g_value_get_int64 (value);
+      self->__isset_cluster_id = TRUE;
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_REQUEST_SEQUENCE:
+      self->sequence = g_value_get_int64 (value);
+      self->__isset_sequence = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -6799,6 +6864,14 @@ rkv_append_entry_request_get_property (GObject *object,
       g_value_set_boxed (value, self->auth_proof);
       break;
 
+    case PROP_RKV_APPEND_ENTRY_REQUEST_CLUSTER_ID:
+      g_value_set_int64 (value, self->cluster_id);
+      break;
+
+    case PROP_RKV_APPEND_ENTRY_REQUEST_SEQUENCE:
+      g_value_set_int64 (value, self->sequence);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -6824,6 +6897,10 @@ rkv_append_entry_request_instance_init (RkvAppendEntryRequest * object)
   object->__isset_term_start_index = FALSE;
   object->auth_proof = NULL;
   object->__isset_auth_proof = FALSE;
+  object->cluster_id = 0;
+  object->__isset_cluster_id = FALSE;
+  object->sequence = 0;
+  object->__isset_sequence = FALSE;
 }
 
 static void 
@@ -6957,6 +7034,28 @@ rkv_append_entry_request_class_init (RkvAppendEntryRequestClass * cls)
                          NULL,
                          G_TYPE_BYTE_ARRAY,
                          G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_REQUEST_CLUSTER_ID,
+     g_param_spec_int64 ("cluster_id",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_REQUEST_SEQUENCE,
+     g_param_spec_int64 ("sequence",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
 }
 
 GType
@@ -6996,7 +7095,8 @@ enum _RkvAppendEntryResponseProperties
   PROP_RKV_APPEND_ENTRY_RESPONSE_SUCCESS,
   PROP_RKV_APPEND_ENTRY_RESPONSE_MATCH_INDEX,
   PROP_RKV_APPEND_ENTRY_RESPONSE_CONFLICT_HINT,
-  PROP_RKV_APPEND_ENTRY_RESPONSE_PREV_LOG_INDEX
+  PROP_RKV_APPEND_ENTRY_RESPONSE_PREV_LOG_INDEX,
+  PROP_RKV_APPEND_ENTRY_RESPONSE_RECOVERING
 };
 
 /* reads a append_entry_response object */
@@ -7126,6 +7226,19 @@ rkv_append_entry_response_read (ThriftStruct *object, ThriftProtocol *protocol, 
             return -1;
           xfer += ret;
           isset_prev_log_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 7:
+        if (ftype == T_BOOL)
+        {
+          if ((ret = thrift_protocol_read_bool (protocol, &this_object->recovering, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_recovering = TRUE;
         } else {
           if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
             return -1;
@@ -7269,6 +7382,18 @@ rkv_append_entry_response_write (ThriftStruct *object, ThriftProtocol *protocol,
   if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
     return -1;
   xfer += ret;
+  if (this_object->__isset_recovering == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "recovering", T_BOOL, 7, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_bool (protocol, this_object->recovering, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -7313,6 +7438,11 @@ rkv_append_entry_response_set_property (GObject *object,
       self->prev_log_index = g_value_get_int64 (value);
       break;
 
+    case PROP_RKV_APPEND_ENTRY_RESPONSE_RECOVERING:
+      self->recovering = g_value_get_boolean (value);
+      self->__isset_recovering = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -7353,6 +7483,10 @@ rkv_append_entry_response_get_property (GObject *object,
       g_value_set_int64 (value, self->prev_log_index);
       break;
 
+    case PROP_RKV_APPEND_ENTRY_RESPONSE_RECOVERING:
+      g_value_set_boolean (value, self->recovering);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -7370,6 +7504,8 @@ rkv_append_entry_response_instance_init (RkvAppendEntryResponse * object)
   object->match_index = 0;
   object->conflict_hint = 0;
   object->prev_log_index = 0;
+  object->recovering = 0;
+  object->__isset_recovering = FALSE;
 }
 
 static void 
@@ -7459,6 +7595,15 @@ rkv_append_entry_response_class_init (RkvAppendEntryResponseClass * cls)
                          G_MAXINT64,
                          0,
                          G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_APPEND_ENTRY_RESPONSE_RECOVERING,
+     g_param_spec_boolean ("recovering",
+                           NULL,
+                           NULL,
+                           FALSE,
+                           G_PARAM_READWRITE));
 }
 
 GType
@@ -7497,7 +7642,9 @@ enum _RkvCommitNotificationRequestProperties
   PROP_RKV_COMMIT_NOTIFICATION_REQUEST_COMMIT_INDEX,
   PROP_RKV_COMMIT_NOTIFICATION_REQUEST_LEADER_TERM,
   PROP_RKV_COMMIT_NOTIFICATION_REQUEST_ROUND,
-  PROP_RKV_COMMIT_NOTIFICATION_REQUEST_AUTH_PROOF
+  PROP_RKV_COMMIT_NOTIFICATION_REQUEST_AUTH_PROOF,
+  PROP_RKV_COMMIT_NOTIFICATION_REQUEST_CLUSTER_ID,
+  PROP_RKV_COMMIT_NOTIFICATION_REQUEST_SEQUENCE
 };
 
 /* reads a commit_notification_request object */
@@ -7626,6 +7773,32 @@ rkv_commit_notification_request_read (ThriftStruct *object, ThriftProtocol *prot
           xfer += ret;
         }
         break;
+      case 6:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->cluster_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_cluster_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 7:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->sequence, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_sequence = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
       default:
         if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
           return -1;
@@ -7733,6 +7906,30 @@ rkv_commit_notification_request_write (ThriftStruct *object, ThriftProtocol *pro
       return -1;
     xfer += ret;
   }
+  if (this_object->__isset_cluster_id == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "cluster_id", T_I64, 6, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->cluster_id, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_sequence == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "sequence", T_I64, 7, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->sequence, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -7777,6 +7974,16 @@ rkv_commit_notification_request_set_property (GObject *object,
       self->__isset_auth_proof = TRUE;
       break;
 
+    case PROP_RKV_COMMIT_NOTIFICATION_REQUEST_CLUSTER_ID:
+      self->cluster_id = g_value_get_int64 (value);
+      self->__isset_cluster_id = TRUE;
+      break;
+
+    case PROP_RKV_COMMIT_NOTIFICATION_REQUEST_SEQUENCE:
+      self->sequence = g_value_get_int64 (value);
+      self->__isset_sequence = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -7813,6 +8020,14 @@ rkv_commit_notification_request_get_property (GObject *object,
       g_value_set_boxed (value, self->auth_proof);
       break;
 
+    case PROP_RKV_COMMIT_NOTIFICATION_REQUEST_CLUSTER_ID:
+      g_value_set_int64 (value, self->cluster_id);
+      break;
+
+    case PROP_RKV_COMMIT_NOTIFICATION_REQUEST_SEQUENCE:
+      g_value_set_int64 (value, self->sequence);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -7831,6 +8046,10 @@ rkv_commit_notification_request_instance_init (RkvCommitNotificationRequest * ob
   object->__isset_round = FALSE;
   object->auth_proof = NULL;
   object->__isset_auth_proof = FALSE;
+  object->cluster_id = 0;
+  object->__isset_cluster_id = FALSE;
+  object->sequence = 0;
+  object->__isset_sequence = FALSE;
 }
 
 static void 
@@ -7914,6 +8133,28 @@ rkv_commit_notification_request_class_init (RkvCommitNotificationRequestClass * 
                          NULL,
                          G_TYPE_BYTE_ARRAY,
                          G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_COMMIT_NOTIFICATION_REQUEST_CLUSTER_ID,
+     g_param_spec_int64 ("cluster_id",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_COMMIT_NOTIFICATION_REQUEST_SEQUENCE,
+     g_param_spec_int64 ("sequence",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
 }
 
 GType
@@ -7951,7 +8192,8 @@ enum _RkvCommitNotificationResponseProperties
   PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_TERM,
   PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_REPLICA_ID,
   PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_ROUND,
-  PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_MATCH_INDEX
+  PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_MATCH_INDEX,
+  PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_RECOVERING
 };
 
 /* reads a commit_notification_response object */
@@ -8059,6 +8301,19 @@ rkv_commit_notification_response_read (ThriftStruct *object, ThriftProtocol *pro
           xfer += ret;
         }
         break;
+      case 5:
+        if (ftype == T_BOOL)
+        {
+          if ((ret = thrift_protocol_read_bool (protocol, &this_object->recovering, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_recovering = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
       default:
         if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
           return -1;
@@ -8160,6 +8415,18 @@ rkv_commit_notification_response_write (ThriftStruct *object, ThriftProtocol *pr
   if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
     return -1;
   xfer += ret;
+  if (this_object->__isset_recovering == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "recovering", T_BOOL, 5, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_bool (protocol, this_object->recovering, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -8196,6 +8463,11 @@ rkv_commit_notification_response_set_property (GObject *object,
       self->match_index = g_value_get_int64 (value);
       break;
 
+    case PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_RECOVERING:
+      self->recovering = g_value_get_boolean (value);
+      self->__isset_recovering = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -8228,6 +8500,10 @@ rkv_commit_notification_response_get_property (GObject *object,
       g_value_set_int64 (value, self->match_index);
       break;
 
+    case PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_RECOVERING:
+      g_value_set_boolean (value, self->recovering);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -8243,6 +8519,8 @@ rkv_commit_notification_response_instance_init (RkvCommitNotificationResponse * 
   object->replica_id = 0;
   object->round = 0;
   object->match_index = 0;
+  object->recovering = 0;
+  object->__isset_recovering = FALSE;
 }
 
 static void 
@@ -8312,6 +8590,15 @@ rkv_commit_notification_response_class_init (RkvCommitNotificationResponseClass 
                          G_MAXINT64,
                          0,
                          G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_COMMIT_NOTIFICATION_RESPONSE_RECOVERING,
+     g_param_spec_boolean ("recovering",
+                           NULL,
+                           NULL,
+                           FALSE,
+                           G_PARAM_READWRITE));
 }
 
 GType
@@ -8349,7 +8636,9 @@ enum _RkvStartViewChangeRequestProperties
   PROP_RKV_START_VIEW_CHANGE_REQUEST_TERM,
   PROP_RKV_START_VIEW_CHANGE_REQUEST_REPLICA_ID,
   PROP_RKV_START_VIEW_CHANGE_REQUEST_PROPOSED_TERM,
-  PROP_RKV_START_VIEW_CHANGE_REQUEST_AUTH_PROOF
+  PROP_RKV_START_VIEW_CHANGE_REQUEST_AUTH_PROOF,
+  PROP_RKV_START_VIEW_CHANGE_REQUEST_CLUSTER_ID,
+  PROP_RKV_START_VIEW_CHANGE_REQUEST_SEQUENCE
 };
 
 /* reads a start_view_change_request object */
@@ -8465,6 +8754,32 @@ rkv_start_view_change_request_read (ThriftStruct *object, ThriftProtocol *protoc
           xfer += ret;
         }
         break;
+      case 5:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->cluster_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_cluster_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 6:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->sequence, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_sequence = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
       default:
         if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
           return -1;
@@ -8560,6 +8875,30 @@ rkv_start_view_change_request_write (ThriftStruct *object, ThriftProtocol *proto
       return -1;
     xfer += ret;
   }
+  if (this_object->__isset_cluster_id == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "cluster_id", T_I64, 5, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->cluster_id, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_sequence == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "sequence", T_I64, 6, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->sequence, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -8599,6 +8938,16 @@ rkv_start_view_change_request_set_property (GObject *object,
       self->__isset_auth_proof = TRUE;
       break;
 
+    case PROP_RKV_START_VIEW_CHANGE_REQUEST_CLUSTER_ID:
+      self->cluster_id = g_value_get_int64 (value);
+      self->__isset_cluster_id = TRUE;
+      break;
+
+    case PROP_RKV_START_VIEW_CHANGE_REQUEST_SEQUENCE:
+      self->sequence = g_value_get_int64 (value);
+      self->__isset_sequence = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -8631,6 +8980,14 @@ rkv_start_view_change_request_get_property (GObject *object,
       g_value_set_boxed (value, self->auth_proof);
       break;
 
+    case PROP_RKV_START_VIEW_CHANGE_REQUEST_CLUSTER_ID:
+      g_value_set_int64 (value, self->cluster_id);
+      break;
+
+    case PROP_RKV_START_VIEW_CHANGE_REQUEST_SEQUENCE:
+      g_value_set_int64 (value, self->sequence);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -8647,6 +9004,10 @@ rkv_start_view_change_request_instance_init (RkvStartViewChangeRequest * object)
   object->proposed_term = 0;
   object->auth_proof = NULL;
   object->__isset_auth_proof = FALSE;
+  object->cluster_id = 0;
+  object->__isset_cluster_id = FALSE;
+  object->sequence = 0;
+  object->__isset_sequence = FALSE;
 }
 
 static void 
@@ -8719,6 +9080,28 @@ rkv_start_view_change_request_class_init (RkvStartViewChangeRequestClass * cls)
                          NULL,
                          G_TYPE_BYTE_ARRAY,
                          G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_START_VIEW_CHANGE_REQUEST_CLUSTER_ID,
+     g_param_spec_int64 ("cluster_id",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_START_VIEW_CHANGE_REQUEST_SEQUENCE,
+     g_param_spec_int64 ("sequence",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
 }
 
 GType
@@ -8762,7 +9145,9 @@ enum _RkvDoViewChangeRequestProperties
   PROP_RKV_DO_VIEW_CHANGE_REQUEST_ENTRIES,
   PROP_RKV_DO_VIEW_CHANGE_REQUEST_AUTH_PROOF,
   PROP_RKV_DO_VIEW_CHANGE_REQUEST_BASE_INDEX,
-  PROP_RKV_DO_VIEW_CHANGE_REQUEST_BASE_TERM
+  PROP_RKV_DO_VIEW_CHANGE_REQUEST_BASE_TERM,
+  PROP_RKV_DO_VIEW_CHANGE_REQUEST_CLUSTER_ID,
+  PROP_RKV_DO_VIEW_CHANGE_REQUEST_SEQUENCE
 };
 
 /* reads a do_view_change_request object */
@@ -8987,6 +9372,32 @@ rkv_do_view_change_request_read (ThriftStruct *object, ThriftProtocol *protocol,
           xfer += ret;
         }
         break;
+      case 11:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->cluster_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_cluster_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 12:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->sequence, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_sequence = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
       default:
         if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
           return -1;
@@ -9191,6 +9602,30 @@ rkv_do_view_change_request_write (ThriftStruct *object, ThriftProtocol *protocol
       return -1;
     xfer += ret;
   }
+  if (this_object->__isset_cluster_id == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "cluster_id", T_I64, 11, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->cluster_id, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_sequence == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "sequence", T_I64, 12, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->sequence, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -9258,6 +9693,16 @@ rkv_do_view_change_request_set_property (GObject *object,
       self->__isset_base_term = TRUE;
       break;
 
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_CLUSTER_ID:
+      self->cluster_id = g_value_get_int64 (value);
+      self->__isset_cluster_id = TRUE;
+      break;
+
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_SEQUENCE:
+      self->sequence = g_value_get_int64 (value);
+      self->__isset_sequence = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -9314,6 +9759,14 @@ rkv_do_view_change_request_get_property (GObject *object,
       g_value_set_int64 (value, self->base_term);
       break;
 
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_CLUSTER_ID:
+      g_value_set_int64 (value, self->cluster_id);
+      break;
+
+    case PROP_RKV_DO_VIEW_CHANGE_REQUEST_SEQUENCE:
+      g_value_set_int64 (value, self->sequence);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -9338,6 +9791,10 @@ rkv_do_view_change_request_instance_init (RkvDoViewChangeRequest * object)
   object->__isset_base_index = FALSE;
   object->base_term = 0;
   object->__isset_base_term = FALSE;
+  object->cluster_id = 0;
+  object->__isset_cluster_id = FALSE;
+  object->sequence = 0;
+  object->__isset_sequence = FALSE;
 }
 
 static void 
@@ -9479,6 +9936,28 @@ rkv_do_view_change_request_class_init (RkvDoViewChangeRequestClass * cls)
                          G_MAXINT64,
                          0,
                          G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_DO_VIEW_CHANGE_REQUEST_CLUSTER_ID,
+     g_param_spec_int64 ("cluster_id",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_DO_VIEW_CHANGE_REQUEST_SEQUENCE,
+     g_param_spec_int64 ("sequence",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
 }
 
 GType
@@ -9516,7 +9995,9 @@ enum _RkvLogRequestProperties
   PROP_RKV_LOG_REQUEST_TERM,
   PROP_RKV_LOG_REQUEST_REPLICA_ID,
   PROP_RKV_LOG_REQUEST_FROM_INDEX,
-  PROP_RKV_LOG_REQUEST_AUTH_PROOF
+  PROP_RKV_LOG_REQUEST_AUTH_PROOF,
+  PROP_RKV_LOG_REQUEST_CLUSTER_ID,
+  PROP_RKV_LOG_REQUEST_SEQUENCE
 };
 
 /* reads a log_request object */
@@ -9632,6 +10113,32 @@ rkv_log_request_read (ThriftStruct *object, ThriftProtocol *protocol, GError **e
           xfer += ret;
         }
         break;
+      case 5:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->cluster_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_cluster_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 6:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->sequence, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_sequence = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
       default:
         if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
           return -1;
@@ -9727,6 +10234,30 @@ rkv_log_request_write (ThriftStruct *object, ThriftProtocol *protocol, GError **
       return -1;
     xfer += ret;
   }
+  if (this_object->__isset_cluster_id == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "cluster_id", T_I64, 5, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->cluster_id, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_sequence == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "sequence", T_I64, 6, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->sequence, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -9766,6 +10297,16 @@ rkv_log_request_set_property (GObject *object,
       self->__isset_auth_proof = TRUE;
       break;
 
+    case PROP_RKV_LOG_REQUEST_CLUSTER_ID:
+      self->cluster_id = g_value_get_int64 (value);
+      self->__isset_cluster_id = TRUE;
+      break;
+
+    case PROP_RKV_LOG_REQUEST_SEQUENCE:
+      self->sequence = g_value_get_int64 (value);
+      self->__isset_sequence = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -9798,6 +10339,14 @@ rkv_log_request_get_property (GObject *object,
       g_value_set_boxed (value, self->auth_proof);
       break;
 
+    case PROP_RKV_LOG_REQUEST_CLUSTER_ID:
+      g_value_set_int64 (value, self->cluster_id);
+      break;
+
+    case PROP_RKV_LOG_REQUEST_SEQUENCE:
+      g_value_set_int64 (value, self->sequence);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -9814,6 +10363,10 @@ rkv_log_request_instance_init (RkvLogRequest * object)
   object->from_index = 0;
   object->auth_proof = NULL;
   object->__isset_auth_proof = FALSE;
+  object->cluster_id = 0;
+  object->__isset_cluster_id = FALSE;
+  object->sequence = 0;
+  object->__isset_sequence = FALSE;
 }
 
 static void 
@@ -9886,6 +10439,28 @@ rkv_log_request_class_init (RkvLogRequestClass * cls)
                          NULL,
                          G_TYPE_BYTE_ARRAY,
                          G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_LOG_REQUEST_CLUSTER_ID,
+     g_param_spec_int64 ("cluster_id",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_LOG_REQUEST_SEQUENCE,
+     g_param_spec_int64 ("sequence",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
 }
 
 GType
@@ -9929,7 +10504,10 @@ enum _RkvInstallSnapshotRequestProperties
   PROP_RKV_INSTALL_SNAPSHOT_REQUEST_DATA,
   PROP_RKV_INSTALL_SNAPSHOT_REQUEST_LEADER_COMMIT,
   PROP_RKV_INSTALL_SNAPSHOT_REQUEST_TERM_START_INDEX,
-  PROP_RKV_INSTALL_SNAPSHOT_REQUEST_AUTH_PROOF
+  PROP_RKV_INSTALL_SNAPSHOT_REQUEST_AUTH_PROOF,
+  PROP_RKV_INSTALL_SNAPSHOT_REQUEST_CLUSTER_ID,
+  PROP_RKV_INSTALL_SNAPSHOT_REQUEST_SEQUENCE,
+  PROP_RKV_INSTALL_SNAPSHOT_REQUEST_SNAPSHOT_CHECKSUM
 };
 
 /* reads a install_snapshot_request object */
@@ -10132,6 +10710,45 @@ rkv_install_snapshot_request_read (ThriftStruct *object, ThriftProtocol *protoco
           g_byte_array_append (this_object->auth_proof, (guint8 *) data, (guint) len);
           g_free (data);
           this_object->__isset_auth_proof = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 11:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->cluster_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_cluster_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 12:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->sequence, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_sequence = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 13:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->snapshot_checksum, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_snapshot_checksum = TRUE;
         } else {
           if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
             return -1;
@@ -10341,6 +10958,42 @@ rkv_install_snapshot_request_write (ThriftStruct *object, ThriftProtocol *protoc
       return -1;
     xfer += ret;
   }
+  if (this_object->__isset_cluster_id == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "cluster_id", T_I64, 11, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->cluster_id, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_sequence == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "sequence", T_I64, 12, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->sequence, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_snapshot_checksum == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "snapshot_checksum", T_I64, 13, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->snapshot_checksum, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -10406,6 +11059,21 @@ rkv_install_snapshot_request_set_property (GObject *object,
       self->__isset_auth_proof = TRUE;
       break;
 
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_CLUSTER_ID:
+      self->cluster_id = g_value_get_int64 (value);
+      self->__isset_cluster_id = TRUE;
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_SEQUENCE:
+      self->sequence = g_value_get_int64 (value);
+      self->__isset_sequence = TRUE;
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_SNAPSHOT_CHECKSUM:
+      self->snapshot_checksum = g_value_get_int64 (value);
+      self->__isset_snapshot_checksum = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -10462,6 +11130,18 @@ rkv_install_snapshot_request_get_property (GObject *object,
       g_value_set_boxed (value, self->auth_proof);
       break;
 
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_CLUSTER_ID:
+      g_value_set_int64 (value, self->cluster_id);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_SEQUENCE:
+      g_value_set_int64 (value, self->sequence);
+      break;
+
+    case PROP_RKV_INSTALL_SNAPSHOT_REQUEST_SNAPSHOT_CHECKSUM:
+      g_value_set_int64 (value, self->snapshot_checksum);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -10484,6 +11164,12 @@ rkv_install_snapshot_request_instance_init (RkvInstallSnapshotRequest * object)
   object->term_start_index = 0;
   object->auth_proof = NULL;
   object->__isset_auth_proof = FALSE;
+  object->cluster_id = 0;
+  object->__isset_cluster_id = FALSE;
+  object->sequence = 0;
+  object->__isset_sequence = FALSE;
+  object->snapshot_checksum = 0;
+  object->__isset_snapshot_checksum = FALSE;
 }
 
 static void 
@@ -10625,6 +11311,39 @@ rkv_install_snapshot_request_class_init (RkvInstallSnapshotRequestClass * cls)
                          NULL,
                          G_TYPE_BYTE_ARRAY,
                          G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_INSTALL_SNAPSHOT_REQUEST_CLUSTER_ID,
+     g_param_spec_int64 ("cluster_id",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_INSTALL_SNAPSHOT_REQUEST_SEQUENCE,
+     g_param_spec_int64 ("sequence",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_INSTALL_SNAPSHOT_REQUEST_SNAPSHOT_CHECKSUM,
+     g_param_spec_int64 ("snapshot_checksum",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
 }
 
 GType
@@ -10664,7 +11383,10 @@ enum _RkvSnapshotAckRequestProperties
   PROP_RKV_SNAPSHOT_ACK_REQUEST_SNAPSHOT_INDEX,
   PROP_RKV_SNAPSHOT_ACK_REQUEST_NEXT_OFFSET,
   PROP_RKV_SNAPSHOT_ACK_REQUEST_INSTALLED,
-  PROP_RKV_SNAPSHOT_ACK_REQUEST_AUTH_PROOF
+  PROP_RKV_SNAPSHOT_ACK_REQUEST_AUTH_PROOF,
+  PROP_RKV_SNAPSHOT_ACK_REQUEST_CLUSTER_ID,
+  PROP_RKV_SNAPSHOT_ACK_REQUEST_SEQUENCE,
+  PROP_RKV_SNAPSHOT_ACK_REQUEST_SNAPSHOT_CHECKSUM
 };
 
 /* reads a snapshot_ack_request object */
@@ -10808,6 +11530,45 @@ rkv_snapshot_ack_request_read (ThriftStruct *object, ThriftProtocol *protocol, G
           xfer += ret;
         }
         break;
+      case 7:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->cluster_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_cluster_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 8:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->sequence, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_sequence = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 9:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->snapshot_checksum, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_snapshot_checksum = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
       default:
         if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
           return -1;
@@ -10939,6 +11700,42 @@ rkv_snapshot_ack_request_write (ThriftStruct *object, ThriftProtocol *protocol, 
       return -1;
     xfer += ret;
   }
+  if (this_object->__isset_cluster_id == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "cluster_id", T_I64, 7, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->cluster_id, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_sequence == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "sequence", T_I64, 8, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->sequence, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_snapshot_checksum == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "snapshot_checksum", T_I64, 9, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->snapshot_checksum, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -10986,6 +11783,21 @@ rkv_snapshot_ack_request_set_property (GObject *object,
       self->__isset_auth_proof = TRUE;
       break;
 
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_CLUSTER_ID:
+      self->cluster_id = g_value_get_int64 (value);
+      self->__isset_cluster_id = TRUE;
+      break;
+
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_SEQUENCE:
+      self->sequence = g_value_get_int64 (value);
+      self->__isset_sequence = TRUE;
+      break;
+
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_SNAPSHOT_CHECKSUM:
+      self->snapshot_checksum = g_value_get_int64 (value);
+      self->__isset_snapshot_checksum = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -11026,6 +11838,18 @@ rkv_snapshot_ack_request_get_property (GObject *object,
       g_value_set_boxed (value, self->auth_proof);
       break;
 
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_CLUSTER_ID:
+      g_value_set_int64 (value, self->cluster_id);
+      break;
+
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_SEQUENCE:
+      g_value_set_int64 (value, self->sequence);
+      break;
+
+    case PROP_RKV_SNAPSHOT_ACK_REQUEST_SNAPSHOT_CHECKSUM:
+      g_value_set_int64 (value, self->snapshot_checksum);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -11044,6 +11868,12 @@ rkv_snapshot_ack_request_instance_init (RkvSnapshotAckRequest * object)
   object->installed = 0;
   object->auth_proof = NULL;
   object->__isset_auth_proof = FALSE;
+  object->cluster_id = 0;
+  object->__isset_cluster_id = FALSE;
+  object->sequence = 0;
+  object->__isset_sequence = FALSE;
+  object->snapshot_checksum = 0;
+  object->__isset_snapshot_checksum = FALSE;
 }
 
 static void 
@@ -11136,6 +11966,39 @@ rkv_snapshot_ack_request_class_init (RkvSnapshotAckRequestClass * cls)
                          NULL,
                          G_TYPE_BYTE_ARRAY,
                          G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_SNAPSHOT_ACK_REQUEST_CLUSTER_ID,
+     g_param_spec_int64 ("cluster_id",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_SNAPSHOT_ACK_REQUEST_SEQUENCE,
+     g_param_spec_int64 ("sequence",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_SNAPSHOT_ACK_REQUEST_SNAPSHOT_CHECKSUM,
+     g_param_spec_int64 ("snapshot_checksum",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
 }
 
 GType
@@ -11173,7 +12036,9 @@ enum _RkvRecoveryRequestProperties
   PROP_RKV_RECOVERY_REQUEST_TERM,
   PROP_RKV_RECOVERY_REQUEST_REPLICA_ID,
   PROP_RKV_RECOVERY_REQUEST_NONCE,
-  PROP_RKV_RECOVERY_REQUEST_AUTH_PROOF
+  PROP_RKV_RECOVERY_REQUEST_AUTH_PROOF,
+  PROP_RKV_RECOVERY_REQUEST_CLUSTER_ID,
+  PROP_RKV_RECOVERY_REQUEST_SEQUENCE
 };
 
 /* reads a recovery_request object */
@@ -11289,6 +12154,32 @@ rkv_recovery_request_read (ThriftStruct *object, ThriftProtocol *protocol, GErro
           xfer += ret;
         }
         break;
+      case 5:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->cluster_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_cluster_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 6:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->sequence, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_sequence = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
       default:
         if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
           return -1;
@@ -11384,6 +12275,30 @@ rkv_recovery_request_write (ThriftStruct *object, ThriftProtocol *protocol, GErr
       return -1;
     xfer += ret;
   }
+  if (this_object->__isset_cluster_id == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "cluster_id", T_I64, 5, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->cluster_id, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_sequence == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "sequence", T_I64, 6, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->sequence, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -11423,6 +12338,16 @@ rkv_recovery_request_set_property (GObject *object,
       self->__isset_auth_proof = TRUE;
       break;
 
+    case PROP_RKV_RECOVERY_REQUEST_CLUSTER_ID:
+      self->cluster_id = g_value_get_int64 (value);
+      self->__isset_cluster_id = TRUE;
+      break;
+
+    case PROP_RKV_RECOVERY_REQUEST_SEQUENCE:
+      self->sequence = g_value_get_int64 (value);
+      self->__isset_sequence = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -11455,6 +12380,14 @@ rkv_recovery_request_get_property (GObject *object,
       g_value_set_boxed (value, self->auth_proof);
       break;
 
+    case PROP_RKV_RECOVERY_REQUEST_CLUSTER_ID:
+      g_value_set_int64 (value, self->cluster_id);
+      break;
+
+    case PROP_RKV_RECOVERY_REQUEST_SEQUENCE:
+      g_value_set_int64 (value, self->sequence);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -11471,6 +12404,10 @@ rkv_recovery_request_instance_init (RkvRecoveryRequest * object)
   object->nonce = 0;
   object->auth_proof = NULL;
   object->__isset_auth_proof = FALSE;
+  object->cluster_id = 0;
+  object->__isset_cluster_id = FALSE;
+  object->sequence = 0;
+  object->__isset_sequence = FALSE;
 }
 
 static void 
@@ -11543,6 +12480,28 @@ rkv_recovery_request_class_init (RkvRecoveryRequestClass * cls)
                          NULL,
                          G_TYPE_BYTE_ARRAY,
                          G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_RECOVERY_REQUEST_CLUSTER_ID,
+     g_param_spec_int64 ("cluster_id",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_RECOVERY_REQUEST_SEQUENCE,
+     g_param_spec_int64 ("sequence",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
 }
 
 GType
@@ -11582,7 +12541,9 @@ enum _RkvRecoveryResponseRequestProperties
   PROP_RKV_RECOVERY_RESPONSE_REQUEST_NONCE,
   PROP_RKV_RECOVERY_RESPONSE_REQUEST_STANDING,
   PROP_RKV_RECOVERY_RESPONSE_REQUEST_LEADER_LAST_INDEX,
-  PROP_RKV_RECOVERY_RESPONSE_REQUEST_AUTH_PROOF
+  PROP_RKV_RECOVERY_RESPONSE_REQUEST_AUTH_PROOF,
+  PROP_RKV_RECOVERY_RESPONSE_REQUEST_CLUSTER_ID,
+  PROP_RKV_RECOVERY_RESPONSE_REQUEST_SEQUENCE
 };
 
 /* reads a recovery_response_request object */
@@ -11727,6 +12688,32 @@ rkv_recovery_response_request_read (ThriftStruct *object, ThriftProtocol *protoc
           xfer += ret;
         }
         break;
+      case 7:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->cluster_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_cluster_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 8:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->sequence, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_sequence = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
       default:
         if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
           return -1;
@@ -11852,6 +12839,30 @@ rkv_recovery_response_request_write (ThriftStruct *object, ThriftProtocol *proto
       return -1;
     xfer += ret;
   }
+  if (this_object->__isset_cluster_id == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "cluster_id", T_I64, 7, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->cluster_id, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_sequence == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "sequence", T_I64, 8, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->sequence, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -11900,6 +12911,16 @@ rkv_recovery_response_request_set_property (GObject *object,
       self->__isset_auth_proof = TRUE;
       break;
 
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_CLUSTER_ID:
+      self->cluster_id = g_value_get_int64 (value);
+      self->__isset_cluster_id = TRUE;
+      break;
+
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_SEQUENCE:
+      self->sequence = g_value_get_int64 (value);
+      self->__isset_sequence = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -11940,6 +12961,14 @@ rkv_recovery_response_request_get_property (GObject *object,
       g_value_set_boxed (value, self->auth_proof);
       break;
 
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_CLUSTER_ID:
+      g_value_set_int64 (value, self->cluster_id);
+      break;
+
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_SEQUENCE:
+      g_value_set_int64 (value, self->sequence);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -11958,6 +12987,10 @@ rkv_recovery_response_request_instance_init (RkvRecoveryResponseRequest * object
   object->__isset_leader_last_index = FALSE;
   object->auth_proof = NULL;
   object->__isset_auth_proof = FALSE;
+  object->cluster_id = 0;
+  object->__isset_cluster_id = FALSE;
+  object->sequence = 0;
+  object->__isset_sequence = FALSE;
 }
 
 static void 
@@ -12029,7 +13062,7 @@ rkv_recovery_response_request_class_init (RkvRecoveryResponseRequestClass * cls)
                        NULL,
                        NULL,
                        0,
-                       2,
+                       3,
                        0,
                        G_PARAM_READWRITE));
 
@@ -12051,6 +13084,28 @@ rkv_recovery_response_request_class_init (RkvRecoveryResponseRequestClass * cls)
                          NULL,
                          NULL,
                          G_TYPE_BYTE_ARRAY,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_RECOVERY_RESPONSE_REQUEST_CLUSTER_ID,
+     g_param_spec_int64 ("cluster_id",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_RECOVERY_RESPONSE_REQUEST_SEQUENCE,
+     g_param_spec_int64 ("sequence",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
                          G_PARAM_READWRITE));
 }
 
@@ -12077,6 +13132,709 @@ rkv_recovery_response_request_get_type (void)
 
     type = g_type_register_static (THRIFT_TYPE_STRUCT, 
                                    "RkvRecoveryResponseRequestType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvPeerHelloRequestProperties
+{
+  PROP_RKV_PEER_HELLO_REQUEST_0,
+  PROP_RKV_PEER_HELLO_REQUEST_REPLICA_ID,
+  PROP_RKV_PEER_HELLO_REQUEST_CLUSTER_ID,
+  PROP_RKV_PEER_HELLO_REQUEST_AUTH_PROOF
+};
+
+/* reads a peer_hello_request object */
+static gint32
+rkv_peer_hello_request_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvPeerHelloRequest * this_object = RKV_PEER_HELLO_REQUEST(object);
+  gboolean isset_replica_id = FALSE;
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_I32)
+        {
+          if ((ret = thrift_protocol_read_i32 (protocol, &this_object->replica_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_replica_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 2:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->cluster_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_cluster_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 3:
+        if (ftype == T_STRING)
+        {
+          if (this_object->auth_proof != NULL)
+          {
+            g_byte_array_unref(this_object->auth_proof);
+            this_object->auth_proof = NULL;
+          }
+
+          if ((ret = thrift_protocol_read_binary (protocol, &data, &len, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->auth_proof = g_byte_array_new();
+          g_byte_array_append (this_object->auth_proof, (guint8 *) data, (guint) len);
+          g_free (data);
+          this_object->__isset_auth_proof = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if (!isset_replica_id)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  return xfer;
+}
+
+static gint32
+rkv_peer_hello_request_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvPeerHelloRequest * this_object = RKV_PEER_HELLO_REQUEST(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "PeerHelloRequest", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "replica_id", T_I32, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i32 (protocol, this_object->replica_id, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_cluster_id == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "cluster_id", T_I64, 2, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->cluster_id, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_auth_proof == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "auth_proof", T_STRING, 3, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_binary (protocol, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->data : NULL, this_object->auth_proof ? ((GByteArray *) this_object->auth_proof)->len : 0, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_peer_hello_request_set_property (GObject *object,
+                                     guint property_id,
+                                     const GValue *value,
+                                     GParamSpec *pspec)
+{
+  RkvPeerHelloRequest *self = RKV_PEER_HELLO_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_PEER_HELLO_REQUEST_REPLICA_ID:
+      self->replica_id = g_value_get_int (value);
+      break;
+
+    case PROP_RKV_PEER_HELLO_REQUEST_CLUSTER_ID:
+      self->cluster_id = g_value_get_int64 (value);
+      self->__isset_cluster_id = TRUE;
+      break;
+
+    case PROP_RKV_PEER_HELLO_REQUEST_AUTH_PROOF:
+      if (self->auth_proof != NULL)
+        g_byte_array_unref (self->auth_proof);
+      self->auth_proof = g_value_dup_boxed (value);
+      self->__isset_auth_proof = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_peer_hello_request_get_property (GObject *object,
+                                     guint property_id,
+                                     GValue *value,
+                                     GParamSpec *pspec)
+{
+  RkvPeerHelloRequest *self = RKV_PEER_HELLO_REQUEST (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_PEER_HELLO_REQUEST_REPLICA_ID:
+      g_value_set_int (value, self->replica_id);
+      break;
+
+    case PROP_RKV_PEER_HELLO_REQUEST_CLUSTER_ID:
+      g_value_set_int64 (value, self->cluster_id);
+      break;
+
+    case PROP_RKV_PEER_HELLO_REQUEST_AUTH_PROOF:
+      g_value_set_boxed (value, self->auth_proof);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_peer_hello_request_instance_init (RkvPeerHelloRequest * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->replica_id = 0;
+  object->cluster_id = 0;
+  object->__isset_cluster_id = FALSE;
+  object->auth_proof = NULL;
+  object->__isset_auth_proof = FALSE;
+}
+
+static void 
+rkv_peer_hello_request_finalize (GObject *object)
+{
+  RkvPeerHelloRequest *tobject = RKV_PEER_HELLO_REQUEST (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->auth_proof != NULL)
+  {
+    thrift_string_free(tobject->auth_proof);
+    tobject->auth_proof = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_peer_hello_request_get_type ())))->finalize (object);
+}
+
+static void
+rkv_peer_hello_request_class_init (RkvPeerHelloRequestClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_peer_hello_request_read;
+  struct_class->write = rkv_peer_hello_request_write;
+
+  gobject_class->finalize = rkv_peer_hello_request_finalize;
+  gobject_class->get_property = rkv_peer_hello_request_get_property;
+  gobject_class->set_property = rkv_peer_hello_request_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_PEER_HELLO_REQUEST_REPLICA_ID,
+     g_param_spec_int ("replica_id",
+                       NULL,
+                       NULL,
+                       G_MININT32,
+                       G_MAXINT32,
+                       0,
+                       G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_PEER_HELLO_REQUEST_CLUSTER_ID,
+     g_param_spec_int64 ("cluster_id",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_PEER_HELLO_REQUEST_AUTH_PROOF,
+     g_param_spec_boxed ("auth_proof",
+                         NULL,
+                         NULL,
+                         G_TYPE_BYTE_ARRAY,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_peer_hello_request_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvPeerHelloRequestClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_peer_hello_request_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvPeerHelloRequest),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_peer_hello_request_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvPeerHelloRequestType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvPeerHelloResponseProperties
+{
+  PROP_RKV_PEER_HELLO_RESPONSE_0,
+  PROP_RKV_PEER_HELLO_RESPONSE_CHALLENGE,
+  PROP_RKV_PEER_HELLO_RESPONSE_REPLICA_ID,
+  PROP_RKV_PEER_HELLO_RESPONSE_CLUSTER_ID
+};
+
+/* reads a peer_hello_response object */
+static gint32
+rkv_peer_hello_response_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvPeerHelloResponse * this_object = RKV_PEER_HELLO_RESPONSE(object);
+  gboolean isset_challenge = FALSE;
+  gboolean isset_replica_id = FALSE;
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRING)
+        {
+          if (this_object->challenge != NULL)
+          {
+            g_byte_array_unref(this_object->challenge);
+            this_object->challenge = NULL;
+          }
+
+          if ((ret = thrift_protocol_read_binary (protocol, &data, &len, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->challenge = g_byte_array_new();
+          g_byte_array_append (this_object->challenge, (guint8 *) data, (guint) len);
+          g_free (data);
+          isset_challenge = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 2:
+        if (ftype == T_I32)
+        {
+          if ((ret = thrift_protocol_read_i32 (protocol, &this_object->replica_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_replica_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 3:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->cluster_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_cluster_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if (!isset_challenge)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_replica_id)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  return xfer;
+}
+
+static gint32
+rkv_peer_hello_response_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvPeerHelloResponse * this_object = RKV_PEER_HELLO_RESPONSE(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "PeerHelloResponse", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "challenge", T_STRING, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_binary (protocol, this_object->challenge ? ((GByteArray *) this_object->challenge)->data : NULL, this_object->challenge ? ((GByteArray *) this_object->challenge)->len : 0, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "replica_id", T_I32, 2, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i32 (protocol, this_object->replica_id, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_cluster_id == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "cluster_id", T_I64, 3, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->cluster_id, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_peer_hello_response_set_property (GObject *object,
+                                      guint property_id,
+                                      const GValue *value,
+                                      GParamSpec *pspec)
+{
+  RkvPeerHelloResponse *self = RKV_PEER_HELLO_RESPONSE (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_PEER_HELLO_RESPONSE_CHALLENGE:
+      if (self->challenge != NULL)
+        g_byte_array_unref (self->challenge);
+      self->challenge = g_value_dup_boxed (value);
+      break;
+
+    case PROP_RKV_PEER_HELLO_RESPONSE_REPLICA_ID:
+      self->replica_id = g_value_get_int (value);
+      break;
+
+    case PROP_RKV_PEER_HELLO_RESPONSE_CLUSTER_ID:
+      self->cluster_id = g_value_get_int64 (value);
+      self->__isset_cluster_id = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_peer_hello_response_get_property (GObject *object,
+                                      guint property_id,
+                                      GValue *value,
+                                      GParamSpec *pspec)
+{
+  RkvPeerHelloResponse *self = RKV_PEER_HELLO_RESPONSE (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_PEER_HELLO_RESPONSE_CHALLENGE:
+      g_value_set_boxed (value, self->challenge);
+      break;
+
+    case PROP_RKV_PEER_HELLO_RESPONSE_REPLICA_ID:
+      g_value_set_int (value, self->replica_id);
+      break;
+
+    case PROP_RKV_PEER_HELLO_RESPONSE_CLUSTER_ID:
+      g_value_set_int64 (value, self->cluster_id);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_peer_hello_response_instance_init (RkvPeerHelloResponse * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->challenge = NULL;
+  object->replica_id = 0;
+  object->cluster_id = 0;
+  object->__isset_cluster_id = FALSE;
+}
+
+static void 
+rkv_peer_hello_response_finalize (GObject *object)
+{
+  RkvPeerHelloResponse *tobject = RKV_PEER_HELLO_RESPONSE (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->challenge != NULL)
+  {
+    thrift_string_free(tobject->challenge);
+    tobject->challenge = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_peer_hello_response_get_type ())))->finalize (object);
+}
+
+static void
+rkv_peer_hello_response_class_init (RkvPeerHelloResponseClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_peer_hello_response_read;
+  struct_class->write = rkv_peer_hello_response_write;
+
+  gobject_class->finalize = rkv_peer_hello_response_finalize;
+  gobject_class->get_property = rkv_peer_hello_response_get_property;
+  gobject_class->set_property = rkv_peer_hello_response_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_PEER_HELLO_RESPONSE_CHALLENGE,
+     g_param_spec_boxed ("challenge",
+                         NULL,
+                         NULL,
+                         G_TYPE_BYTE_ARRAY,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_PEER_HELLO_RESPONSE_REPLICA_ID,
+     g_param_spec_int ("replica_id",
+                       NULL,
+                       NULL,
+                       G_MININT32,
+                       G_MAXINT32,
+                       0,
+                       G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_PEER_HELLO_RESPONSE_CLUSTER_ID,
+     g_param_spec_int64 ("cluster_id",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_peer_hello_response_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvPeerHelloResponseClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_peer_hello_response_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvPeerHelloResponse),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_peer_hello_response_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvPeerHelloResponseType",
                                    &type_info, 0);
   }
 
@@ -12513,6 +14271,298 @@ rkv_inject_fault_request_get_type (void)
 
     type = g_type_register_static (THRIFT_TYPE_STRUCT, 
                                    "RkvInjectFaultRequestType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvRegisterSessionResponseProperties
+{
+  PROP_RKV_REGISTER_SESSION_RESPONSE_0,
+  PROP_RKV_REGISTER_SESSION_RESPONSE_CLIENT_ID,
+  PROP_RKV_REGISTER_SESSION_RESPONSE_INDEX
+};
+
+/* reads a register_session_response object */
+static gint32
+rkv_register_session_response_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvRegisterSessionResponse * this_object = RKV_REGISTER_SESSION_RESPONSE(object);
+  gboolean isset_client_id = FALSE;
+  gboolean isset_index = FALSE;
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->client_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_client_id = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 2:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->index, error)) < 0)
+            return -1;
+          xfer += ret;
+          isset_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if (!isset_client_id)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  if (!isset_index)
+  {
+    g_set_error (error, THRIFT_PROTOCOL_ERROR,
+                 THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                 "missing field");
+    return -1;
+  }
+
+  return xfer;
+}
+
+static gint32
+rkv_register_session_response_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvRegisterSessionResponse * this_object = RKV_REGISTER_SESSION_RESPONSE(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "RegisterSessionResponse", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "client_id", T_I64, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->client_id, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "index", T_I64, 2, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_i64 (protocol, this_object->index, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_register_session_response_set_property (GObject *object,
+                                            guint property_id,
+                                            const GValue *value,
+                                            GParamSpec *pspec)
+{
+  RkvRegisterSessionResponse *self = RKV_REGISTER_SESSION_RESPONSE (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_REGISTER_SESSION_RESPONSE_CLIENT_ID:
+      self->client_id = g_value_get_int64 (value);
+      break;
+
+    case PROP_RKV_REGISTER_SESSION_RESPONSE_INDEX:
+      self->index = g_value_get_int64 (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_register_session_response_get_property (GObject *object,
+                                            guint property_id,
+                                            GValue *value,
+                                            GParamSpec *pspec)
+{
+  RkvRegisterSessionResponse *self = RKV_REGISTER_SESSION_RESPONSE (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_REGISTER_SESSION_RESPONSE_CLIENT_ID:
+      g_value_set_int64 (value, self->client_id);
+      break;
+
+    case PROP_RKV_REGISTER_SESSION_RESPONSE_INDEX:
+      g_value_set_int64 (value, self->index);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_register_session_response_instance_init (RkvRegisterSessionResponse * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->client_id = 0;
+  object->index = 0;
+}
+
+static void 
+rkv_register_session_response_finalize (GObject *object)
+{
+  RkvRegisterSessionResponse *tobject = RKV_REGISTER_SESSION_RESPONSE (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_register_session_response_get_type ())))->finalize (object);
+}
+
+static void
+rkv_register_session_response_class_init (RkvRegisterSessionResponseClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_register_session_response_read;
+  struct_class->write = rkv_register_session_response_write;
+
+  gobject_class->finalize = rkv_register_session_response_finalize;
+  gobject_class->get_property = rkv_register_session_response_get_property;
+  gobject_class->set_property = rkv_register_session_response_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_REGISTER_SESSION_RESPONSE_CLIENT_ID,
+     g_param_spec_int64 ("client_id",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_REGISTER_SESSION_RESPONSE_INDEX,
+     g_param_spec_int64 ("index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_register_session_response_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvRegisterSessionResponseClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_register_session_response_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvRegisterSessionResponse),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_register_session_response_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvRegisterSessionResponseType",
                                    &type_info, 0);
   }
 
@@ -16815,6 +18865,1000 @@ rkv_kv_store_authenticate_result_get_type (void)
 
     type = g_type_register_static (THRIFT_TYPE_STRUCT, 
                                    "RkvKvStoreAuthenticateResultType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+/* reads a kv_store_register_session_args object */
+static gint32
+rkv_kv_store_register_session_args_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreRegisterSessionArgs * this_object = RKV_KV_STORE_REGISTER_SESSION_ARGS(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_register_session_args_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreRegisterSessionArgs * this_object = RKV_KV_STORE_REGISTER_SESSION_ARGS(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreRegisterSessionArgs", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void 
+rkv_kv_store_register_session_args_instance_init (RkvKvStoreRegisterSessionArgs * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+}
+
+static void 
+rkv_kv_store_register_session_args_finalize (GObject *object)
+{
+  RkvKvStoreRegisterSessionArgs *tobject = RKV_KV_STORE_REGISTER_SESSION_ARGS (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_register_session_args_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_register_session_args_class_init (RkvKvStoreRegisterSessionArgsClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_register_session_args_read;
+  struct_class->write = rkv_kv_store_register_session_args_write;
+
+  gobject_class->finalize = rkv_kv_store_register_session_args_finalize;
+}
+
+GType
+rkv_kv_store_register_session_args_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreRegisterSessionArgsClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_register_session_args_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreRegisterSessionArgs),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_register_session_args_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreRegisterSessionArgsType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStoreRegisterSessionResultProperties
+{
+  PROP_RKV_KV_STORE_REGISTER_SESSION_RESULT_0,
+  PROP_RKV_KV_STORE_REGISTER_SESSION_RESULT_SUCCESS,
+  PROP_RKV_KV_STORE_REGISTER_SESSION_RESULT_ERROR
+};
+
+/* reads a kv_store_register_session_result object */
+static gint32
+rkv_kv_store_register_session_result_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStoreRegisterSessionResult * this_object = RKV_KV_STORE_REGISTER_SESSION_RESULT(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 0:
+        if (ftype == T_STRUCT)
+        {
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->success), protocol, error)) < 0)
+          {
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_success = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          /* This struct is an exception */
+          if ( this_object->error != NULL)
+          {
+            g_object_unref (this_object->error);
+          }
+          this_object->error = g_object_new (RKV_TYPE_KV_ERROR, NULL);
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+          {
+            g_object_unref (this_object->error);
+            this_object->error = NULL;
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_error = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_register_session_result_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStoreRegisterSessionResult * this_object = RKV_KV_STORE_REGISTER_SESSION_RESULT(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStoreRegisterSessionResult", error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_success == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "success", T_STRUCT, 0, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->success), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_error == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "error", T_STRUCT, 1, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_register_session_result_set_property (GObject *object,
+                                                   guint property_id,
+                                                   const GValue *value,
+                                                   GParamSpec *pspec)
+{
+  RkvKvStoreRegisterSessionResult *self = RKV_KV_STORE_REGISTER_SESSION_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_REGISTER_SESSION_RESULT_SUCCESS:
+      if (self->success != NULL)
+        g_object_unref (self->success);
+      self->success = g_value_dup_object (value);
+      self->__isset_success = TRUE;
+      break;
+
+    case PROP_RKV_KV_STORE_REGISTER_SESSION_RESULT_ERROR:
+      if (self->error != NULL)
+        g_object_unref (self->error);
+      self->error = g_value_dup_object (value);
+      self->__isset_error = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_register_session_result_get_property (GObject *object,
+                                                   guint property_id,
+                                                   GValue *value,
+                                                   GParamSpec *pspec)
+{
+  RkvKvStoreRegisterSessionResult *self = RKV_KV_STORE_REGISTER_SESSION_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_REGISTER_SESSION_RESULT_SUCCESS:
+      g_value_set_object (value, self->success);
+      break;
+
+    case PROP_RKV_KV_STORE_REGISTER_SESSION_RESULT_ERROR:
+      g_value_set_object (value, self->error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_register_session_result_instance_init (RkvKvStoreRegisterSessionResult * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->success = g_object_new (RKV_TYPE_REGISTER_SESSION_RESPONSE, NULL);
+  object->__isset_success = FALSE;
+  object->error = NULL;
+  object->__isset_error = FALSE;
+}
+
+static void 
+rkv_kv_store_register_session_result_finalize (GObject *object)
+{
+  RkvKvStoreRegisterSessionResult *tobject = RKV_KV_STORE_REGISTER_SESSION_RESULT (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->success != NULL)
+  {
+    g_object_unref(tobject->success);
+    tobject->success = NULL;
+  }
+  if (tobject->error != NULL)
+  {
+    g_object_unref(tobject->error);
+    tobject->error = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_register_session_result_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_register_session_result_class_init (RkvKvStoreRegisterSessionResultClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_register_session_result_read;
+  struct_class->write = rkv_kv_store_register_session_result_write;
+
+  gobject_class->finalize = rkv_kv_store_register_session_result_finalize;
+  gobject_class->get_property = rkv_kv_store_register_session_result_get_property;
+  gobject_class->set_property = rkv_kv_store_register_session_result_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_REGISTER_SESSION_RESULT_SUCCESS,
+     g_param_spec_object ("success",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_REGISTER_SESSION_RESPONSE,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_REGISTER_SESSION_RESULT_ERROR,
+     g_param_spec_object ("error",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_KV_ERROR,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_register_session_result_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStoreRegisterSessionResultClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_register_session_result_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStoreRegisterSessionResult),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_register_session_result_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStoreRegisterSessionResultType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStorePeerHelloArgsProperties
+{
+  PROP_RKV_KV_STORE_PEER_HELLO_ARGS_0,
+  PROP_RKV_KV_STORE_PEER_HELLO_ARGS_REQUEST
+};
+
+/* reads a kv_store_peer_hello_args object */
+static gint32
+rkv_kv_store_peer_hello_args_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStorePeerHelloArgs * this_object = RKV_KV_STORE_PEER_HELLO_ARGS(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+          {
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_request = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_peer_hello_args_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStorePeerHelloArgs * this_object = RKV_KV_STORE_PEER_HELLO_ARGS(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStorePeerHelloArgs", error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_begin (protocol, "request", T_STRUCT, 1, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->request), protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_peer_hello_args_set_property (GObject *object,
+                                           guint property_id,
+                                           const GValue *value,
+                                           GParamSpec *pspec)
+{
+  RkvKvStorePeerHelloArgs *self = RKV_KV_STORE_PEER_HELLO_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_PEER_HELLO_ARGS_REQUEST:
+      if (self->request != NULL)
+        g_object_unref (self->request);
+      self->request = g_value_dup_object (value);
+      self->__isset_request = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_peer_hello_args_get_property (GObject *object,
+                                           guint property_id,
+                                           GValue *value,
+                                           GParamSpec *pspec)
+{
+  RkvKvStorePeerHelloArgs *self = RKV_KV_STORE_PEER_HELLO_ARGS (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_PEER_HELLO_ARGS_REQUEST:
+      g_value_set_object (value, self->request);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_peer_hello_args_instance_init (RkvKvStorePeerHelloArgs * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->request = g_object_new (RKV_TYPE_PEER_HELLO_REQUEST, NULL);
+  object->__isset_request = FALSE;
+}
+
+static void 
+rkv_kv_store_peer_hello_args_finalize (GObject *object)
+{
+  RkvKvStorePeerHelloArgs *tobject = RKV_KV_STORE_PEER_HELLO_ARGS (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->request != NULL)
+  {
+    g_object_unref(tobject->request);
+    tobject->request = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_peer_hello_args_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_peer_hello_args_class_init (RkvKvStorePeerHelloArgsClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_peer_hello_args_read;
+  struct_class->write = rkv_kv_store_peer_hello_args_write;
+
+  gobject_class->finalize = rkv_kv_store_peer_hello_args_finalize;
+  gobject_class->get_property = rkv_kv_store_peer_hello_args_get_property;
+  gobject_class->set_property = rkv_kv_store_peer_hello_args_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_PEER_HELLO_ARGS_REQUEST,
+     g_param_spec_object ("request",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_PEER_HELLO_REQUEST,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_peer_hello_args_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStorePeerHelloArgsClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_peer_hello_args_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStorePeerHelloArgs),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_peer_hello_args_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStorePeerHelloArgsType",
+                                   &type_info, 0);
+  }
+
+  return type;
+}
+
+enum _RkvKvStorePeerHelloResultProperties
+{
+  PROP_RKV_KV_STORE_PEER_HELLO_RESULT_0,
+  PROP_RKV_KV_STORE_PEER_HELLO_RESULT_SUCCESS,
+  PROP_RKV_KV_STORE_PEER_HELLO_RESULT_ERROR
+};
+
+/* reads a kv_store_peer_hello_result object */
+static gint32
+rkv_kv_store_peer_hello_result_read (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+  gchar *name = NULL;
+  ThriftType ftype;
+  gint16 fid;
+  guint32 len = 0;
+  gpointer data = NULL;
+  RkvKvStorePeerHelloResult * this_object = RKV_KV_STORE_PEER_HELLO_RESULT(object);
+
+  /* satisfy -Wall in case these aren't used */
+  THRIFT_UNUSED_VAR (len);
+  THRIFT_UNUSED_VAR (data);
+  THRIFT_UNUSED_VAR (this_object);
+
+  /* read the struct begin marker */
+  if ((ret = thrift_protocol_read_struct_begin (protocol, &name, error)) < 0)
+  {
+    if (name) g_free (name);
+    return -1;
+  }
+  xfer += ret;
+  if (name) g_free (name);
+  name = NULL;
+
+  /* read the struct fields */
+  while (1)
+  {
+    /* read the beginning of a field */
+    if ((ret = thrift_protocol_read_field_begin (protocol, &name, &ftype, &fid, error)) < 0)
+    {
+      if (name) g_free (name);
+      return -1;
+    }
+    xfer += ret;
+    if (name) g_free (name);
+    name = NULL;
+
+    /* break if we get a STOP field */
+    if (ftype == T_STOP)
+    {
+      break;
+    }
+
+    switch (fid)
+    {
+      case 0:
+        if (ftype == T_STRUCT)
+        {
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->success), protocol, error)) < 0)
+          {
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_success = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 1:
+        if (ftype == T_STRUCT)
+        {
+          /* This struct is an exception */
+          if ( this_object->error != NULL)
+          {
+            g_object_unref (this_object->error);
+          }
+          this_object->error = g_object_new (RKV_TYPE_KV_ERROR, NULL);
+          if ((ret = thrift_struct_read (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+          {
+            g_object_unref (this_object->error);
+            this_object->error = NULL;
+            return -1;
+          }
+          xfer += ret;
+          this_object->__isset_error = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      default:
+        if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+          return -1;
+        xfer += ret;
+        break;
+    }
+    if ((ret = thrift_protocol_read_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+
+  if ((ret = thrift_protocol_read_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static gint32
+rkv_kv_store_peer_hello_result_write (ThriftStruct *object, ThriftProtocol *protocol, GError **error)
+{
+  gint32 ret;
+  gint32 xfer = 0;
+
+  RkvKvStorePeerHelloResult * this_object = RKV_KV_STORE_PEER_HELLO_RESULT(object);
+  THRIFT_UNUSED_VAR (this_object);
+  if ((ret = thrift_protocol_write_struct_begin (protocol, "KvStorePeerHelloResult", error)) < 0)
+    return -1;
+  xfer += ret;
+  if (this_object->__isset_success == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "success", T_STRUCT, 0, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->success), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_error == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "error", T_STRUCT, 1, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_struct_write (THRIFT_STRUCT (this_object->error), protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+  if ((ret = thrift_protocol_write_struct_end (protocol, error)) < 0)
+    return -1;
+  xfer += ret;
+
+  return xfer;
+}
+
+static void
+rkv_kv_store_peer_hello_result_set_property (GObject *object,
+                                             guint property_id,
+                                             const GValue *value,
+                                             GParamSpec *pspec)
+{
+  RkvKvStorePeerHelloResult *self = RKV_KV_STORE_PEER_HELLO_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_PEER_HELLO_RESULT_SUCCESS:
+      if (self->success != NULL)
+        g_object_unref (self->success);
+      self->success = g_value_dup_object (value);
+      self->__isset_success = TRUE;
+      break;
+
+    case PROP_RKV_KV_STORE_PEER_HELLO_RESULT_ERROR:
+      if (self->error != NULL)
+        g_object_unref (self->error);
+      self->error = g_value_dup_object (value);
+      self->__isset_error = TRUE;
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void
+rkv_kv_store_peer_hello_result_get_property (GObject *object,
+                                             guint property_id,
+                                             GValue *value,
+                                             GParamSpec *pspec)
+{
+  RkvKvStorePeerHelloResult *self = RKV_KV_STORE_PEER_HELLO_RESULT (object);
+
+  switch (property_id)
+  {
+    case PROP_RKV_KV_STORE_PEER_HELLO_RESULT_SUCCESS:
+      g_value_set_object (value, self->success);
+      break;
+
+    case PROP_RKV_KV_STORE_PEER_HELLO_RESULT_ERROR:
+      g_value_set_object (value, self->error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      break;
+  }
+}
+
+static void 
+rkv_kv_store_peer_hello_result_instance_init (RkvKvStorePeerHelloResult * object)
+{
+  /* satisfy -Wall */
+  THRIFT_UNUSED_VAR (object);
+  object->success = g_object_new (RKV_TYPE_PEER_HELLO_RESPONSE, NULL);
+  object->__isset_success = FALSE;
+  object->error = NULL;
+  object->__isset_error = FALSE;
+}
+
+static void 
+rkv_kv_store_peer_hello_result_finalize (GObject *object)
+{
+  RkvKvStorePeerHelloResult *tobject = RKV_KV_STORE_PEER_HELLO_RESULT (object);
+
+  /* satisfy -Wall in case we don't use tobject */
+  THRIFT_UNUSED_VAR (tobject);
+  if (tobject->success != NULL)
+  {
+    g_object_unref(tobject->success);
+    tobject->success = NULL;
+  }
+  if (tobject->error != NULL)
+  {
+    g_object_unref(tobject->error);
+    tobject->error = NULL;
+  }
+  /* rotorkv fix: chain up, or the instance leaks */
+  G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_kv_store_peer_hello_result_get_type ())))->finalize (object);
+}
+
+static void
+rkv_kv_store_peer_hello_result_class_init (RkvKvStorePeerHelloResultClass * cls)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (cls);
+  ThriftStructClass *struct_class = THRIFT_STRUCT_CLASS (cls);
+
+  struct_class->read = rkv_kv_store_peer_hello_result_read;
+  struct_class->write = rkv_kv_store_peer_hello_result_write;
+
+  gobject_class->finalize = rkv_kv_store_peer_hello_result_finalize;
+  gobject_class->get_property = rkv_kv_store_peer_hello_result_get_property;
+  gobject_class->set_property = rkv_kv_store_peer_hello_result_set_property;
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_PEER_HELLO_RESULT_SUCCESS,
+     g_param_spec_object ("success",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_PEER_HELLO_RESPONSE,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_KV_STORE_PEER_HELLO_RESULT_ERROR,
+     g_param_spec_object ("error",
+                         NULL,
+                         NULL,
+                         RKV_TYPE_KV_ERROR,
+                         G_PARAM_READWRITE));
+}
+
+GType
+rkv_kv_store_peer_hello_result_get_type (void)
+{
+  static GType type = 0;
+
+  if (type == 0) 
+  {
+    static const GTypeInfo type_info = 
+    {
+      sizeof (RkvKvStorePeerHelloResultClass),
+      NULL, /* base_init */
+      NULL, /* base_finalize */
+      (GClassInitFunc) rkv_kv_store_peer_hello_result_class_init,
+      NULL, /* class_finalize */
+      NULL, /* class_data */
+      sizeof (RkvKvStorePeerHelloResult),
+      0, /* n_preallocs */
+      (GInstanceInitFunc) rkv_kv_store_peer_hello_result_instance_init,
+      NULL, /* value_table */
+    };
+
+    type = g_type_register_static (THRIFT_TYPE_STRUCT, 
+                                   "RkvKvStorePeerHelloResultType",
                                    &type_info, 0);
   }
 

@@ -38,6 +38,8 @@ void rkv_register_generated_types (void)
   (void) rkv_kv_store_inject_fault_result_get_type ();
   (void) rkv_kv_store_install_snapshot_args_get_type ();
   (void) rkv_kv_store_install_snapshot_result_get_type ();
+  (void) rkv_kv_store_peer_hello_args_get_type ();
+  (void) rkv_kv_store_peer_hello_result_get_type ();
   (void) rkv_kv_store_ping_args_get_type ();
   (void) rkv_kv_store_ping_result_get_type ();
   (void) rkv_kv_store_put_args_get_type ();
@@ -46,6 +48,8 @@ void rkv_register_generated_types (void)
   (void) rkv_kv_store_recover_result_get_type ();
   (void) rkv_kv_store_recovery_response_args_get_type ();
   (void) rkv_kv_store_recovery_response_result_get_type ();
+  (void) rkv_kv_store_register_session_args_get_type ();
+  (void) rkv_kv_store_register_session_result_get_type ();
   (void) rkv_kv_store_request_log_args_get_type ();
   (void) rkv_kv_store_request_log_result_get_type ();
   (void) rkv_kv_store_scan_args_get_type ();
@@ -58,11 +62,14 @@ void rkv_register_generated_types (void)
   (void) rkv_kv_store_status_result_get_type ();
   (void) rkv_log_entry_get_type ();
   (void) rkv_log_request_get_type ();
+  (void) rkv_peer_hello_request_get_type ();
+  (void) rkv_peer_hello_response_get_type ();
   (void) rkv_put_request_get_type ();
   (void) rkv_put_response_get_type ();
   (void) rkv_read_options_get_type ();
   (void) rkv_recovery_request_get_type ();
   (void) rkv_recovery_response_request_get_type ();
+  (void) rkv_register_session_response_get_type ();
   (void) rkv_scan_request_get_type ();
   (void) rkv_scan_response_get_type ();
   (void) rkv_snapshot_ack_request_get_type ();

@@ -62,8 +62,9 @@ func withClient<T>(_ options: ConnectionOptions, _ body: (RotorKVClient) async t
 
 func exitCode(for code: ErrorCode) -> Int32 {
     switch code {
-    case .invalidArgument, .tooLarge, .unauthorized: 2
+    case .invalidArgument, .tooLarge, .unauthorized, .wrongCluster: 2
     case .unavailable, .timeout, .overloaded, .notLeader: 3
     case .internalError: 4
+    case .sessionExpired: 5
     }
 }

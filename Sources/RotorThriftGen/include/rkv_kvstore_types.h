@@ -24,7 +24,9 @@ enum _RkvErrorCode {
   RKV_ERROR_CODE_TOO_LARGE = 5,
   RKV_ERROR_CODE_OVERLOADED = 6,
   RKV_ERROR_CODE_UNAUTHORIZED = 7,
-  RKV_ERROR_CODE_INTERNAL = 8
+  RKV_ERROR_CODE_INTERNAL = 8,
+  RKV_ERROR_CODE_SESSION_EXPIRED = 9,
+  RKV_ERROR_CODE_WRONG_CLUSTER = 10
 };
 typedef enum _RkvErrorCode RkvErrorCode;
 
@@ -58,7 +60,8 @@ toString_ReplicaRole(int value);
 enum _RkvRecoveryStanding {
   RKV_RECOVERY_STANDING_FRESH = 0,
   RKV_RECOVERY_STANDING_RECOVERING = 1,
-  RKV_RECOVERY_STANDING_MEMBER = 2
+  RKV_RECOVERY_STANDING_MEMBER = 2,
+  RKV_RECOVERY_STANDING_NEW = 3
 };
 typedef enum _RkvRecoveryStanding RkvRecoveryStanding;
 
@@ -539,6 +542,10 @@ struct _RkvAppendEntryRequest
   gboolean __isset_term_start_index;
   GByteArray * auth_proof;
   gboolean __isset_auth_proof;
+  gint64 cluster_id;
+  gboolean __isset_cluster_id;
+  gint64 sequence;
+  gboolean __isset_sequence;
 };
 typedef struct _RkvAppendEntryRequest RkvAppendEntryRequest;
 
@@ -568,6 +575,8 @@ struct _RkvAppendEntryResponse
   gint64 match_index;
   gint64 conflict_hint;
   gint64 prev_log_index;
+  gboolean recovering;
+  gboolean __isset_recovering;
 };
 typedef struct _RkvAppendEntryResponse RkvAppendEntryResponse;
 
@@ -598,6 +607,10 @@ struct _RkvCommitNotificationRequest
   gboolean __isset_round;
   GByteArray * auth_proof;
   gboolean __isset_auth_proof;
+  gint64 cluster_id;
+  gboolean __isset_cluster_id;
+  gint64 sequence;
+  gboolean __isset_sequence;
 };
 typedef struct _RkvCommitNotificationRequest RkvCommitNotificationRequest;
 
@@ -625,6 +638,8 @@ struct _RkvCommitNotificationResponse
   gint32 replica_id;
   gint64 round;
   gint64 match_index;
+  gboolean recovering;
+  gboolean __isset_recovering;
 };
 typedef struct _RkvCommitNotificationResponse RkvCommitNotificationResponse;
 
@@ -653,6 +668,10 @@ struct _RkvStartViewChangeRequest
   gint64 proposed_term;
   GByteArray * auth_proof;
   gboolean __isset_auth_proof;
+  gint64 cluster_id;
+  gboolean __isset_cluster_id;
+  gint64 sequence;
+  gboolean __isset_sequence;
 };
 typedef struct _RkvStartViewChangeRequest RkvStartViewChangeRequest;
 
@@ -689,6 +708,10 @@ struct _RkvDoViewChangeRequest
   gboolean __isset_base_index;
   gint64 base_term;
   gboolean __isset_base_term;
+  gint64 cluster_id;
+  gboolean __isset_cluster_id;
+  gint64 sequence;
+  gboolean __isset_sequence;
 };
 typedef struct _RkvDoViewChangeRequest RkvDoViewChangeRequest;
 
@@ -717,6 +740,10 @@ struct _RkvLogRequest
   gint64 from_index;
   GByteArray * auth_proof;
   gboolean __isset_auth_proof;
+  gint64 cluster_id;
+  gboolean __isset_cluster_id;
+  gint64 sequence;
+  gboolean __isset_sequence;
 };
 typedef struct _RkvLogRequest RkvLogRequest;
 
@@ -751,6 +778,12 @@ struct _RkvInstallSnapshotRequest
   gint64 term_start_index;
   GByteArray * auth_proof;
   gboolean __isset_auth_proof;
+  gint64 cluster_id;
+  gboolean __isset_cluster_id;
+  gint64 sequence;
+  gboolean __isset_sequence;
+  gint64 snapshot_checksum;
+  gboolean __isset_snapshot_checksum;
 };
 typedef struct _RkvInstallSnapshotRequest RkvInstallSnapshotRequest;
 
@@ -781,6 +814,12 @@ struct _RkvSnapshotAckRequest
   gboolean installed;
   GByteArray * auth_proof;
   gboolean __isset_auth_proof;
+  gint64 cluster_id;
+  gboolean __isset_cluster_id;
+  gint64 sequence;
+  gboolean __isset_sequence;
+  gint64 snapshot_checksum;
+  gboolean __isset_snapshot_checksum;
 };
 typedef struct _RkvSnapshotAckRequest RkvSnapshotAckRequest;
 
@@ -809,6 +848,10 @@ struct _RkvRecoveryRequest
   gint64 nonce;
   GByteArray * auth_proof;
   gboolean __isset_auth_proof;
+  gint64 cluster_id;
+  gboolean __isset_cluster_id;
+  gint64 sequence;
+  gboolean __isset_sequence;
 };
 typedef struct _RkvRecoveryRequest RkvRecoveryRequest;
 
@@ -840,6 +883,10 @@ struct _RkvRecoveryResponseRequest
   gboolean __isset_leader_last_index;
   GByteArray * auth_proof;
   gboolean __isset_auth_proof;
+  gint64 cluster_id;
+  gboolean __isset_cluster_id;
+  gint64 sequence;
+  gboolean __isset_sequence;
 };
 typedef struct _RkvRecoveryResponseRequest RkvRecoveryResponseRequest;
 
@@ -856,6 +903,61 @@ GType rkv_recovery_response_request_get_type (void);
 #define RKV_IS_RECOVERY_RESPONSE_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_RECOVERY_RESPONSE_REQUEST))
 #define RKV_IS_RECOVERY_RESPONSE_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_RECOVERY_RESPONSE_REQUEST))
 #define RKV_RECOVERY_RESPONSE_REQUEST_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_RECOVERY_RESPONSE_REQUEST, RkvRecoveryResponseRequestClass))
+
+/* struct PeerHelloRequest */
+struct _RkvPeerHelloRequest
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  gint32 replica_id;
+  gint64 cluster_id;
+  gboolean __isset_cluster_id;
+  GByteArray * auth_proof;
+  gboolean __isset_auth_proof;
+};
+typedef struct _RkvPeerHelloRequest RkvPeerHelloRequest;
+
+struct _RkvPeerHelloRequestClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvPeerHelloRequestClass RkvPeerHelloRequestClass;
+
+GType rkv_peer_hello_request_get_type (void);
+#define RKV_TYPE_PEER_HELLO_REQUEST (rkv_peer_hello_request_get_type())
+#define RKV_PEER_HELLO_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_PEER_HELLO_REQUEST, RkvPeerHelloRequest))
+#define RKV_PEER_HELLO_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_PEER_HELLO_REQUEST, RkvPeerHelloRequestClass))
+#define RKV_IS_PEER_HELLO_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_PEER_HELLO_REQUEST))
+#define RKV_IS_PEER_HELLO_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_PEER_HELLO_REQUEST))
+#define RKV_PEER_HELLO_REQUEST_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_PEER_HELLO_REQUEST, RkvPeerHelloRequestClass))
+
+/* struct PeerHelloResponse */
+struct _RkvPeerHelloResponse
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  GByteArray * challenge;
+  gint32 replica_id;
+  gint64 cluster_id;
+  gboolean __isset_cluster_id;
+};
+typedef struct _RkvPeerHelloResponse RkvPeerHelloResponse;
+
+struct _RkvPeerHelloResponseClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvPeerHelloResponseClass RkvPeerHelloResponseClass;
+
+GType rkv_peer_hello_response_get_type (void);
+#define RKV_TYPE_PEER_HELLO_RESPONSE (rkv_peer_hello_response_get_type())
+#define RKV_PEER_HELLO_RESPONSE(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_PEER_HELLO_RESPONSE, RkvPeerHelloResponse))
+#define RKV_PEER_HELLO_RESPONSE_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_PEER_HELLO_RESPONSE, RkvPeerHelloResponseClass))
+#define RKV_IS_PEER_HELLO_RESPONSE(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_PEER_HELLO_RESPONSE))
+#define RKV_IS_PEER_HELLO_RESPONSE_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_PEER_HELLO_RESPONSE))
+#define RKV_PEER_HELLO_RESPONSE_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_PEER_HELLO_RESPONSE, RkvPeerHelloResponseClass))
 
 /* struct InjectFaultRequest */
 struct _RkvInjectFaultRequest
@@ -883,6 +985,31 @@ GType rkv_inject_fault_request_get_type (void);
 #define RKV_IS_INJECT_FAULT_REQUEST(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_INJECT_FAULT_REQUEST))
 #define RKV_IS_INJECT_FAULT_REQUEST_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_INJECT_FAULT_REQUEST))
 #define RKV_INJECT_FAULT_REQUEST_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_INJECT_FAULT_REQUEST, RkvInjectFaultRequestClass))
+
+/* struct RegisterSessionResponse */
+struct _RkvRegisterSessionResponse
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  gint64 client_id;
+  gint64 index;
+};
+typedef struct _RkvRegisterSessionResponse RkvRegisterSessionResponse;
+
+struct _RkvRegisterSessionResponseClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvRegisterSessionResponseClass RkvRegisterSessionResponseClass;
+
+GType rkv_register_session_response_get_type (void);
+#define RKV_TYPE_REGISTER_SESSION_RESPONSE (rkv_register_session_response_get_type())
+#define RKV_REGISTER_SESSION_RESPONSE(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_REGISTER_SESSION_RESPONSE, RkvRegisterSessionResponse))
+#define RKV_REGISTER_SESSION_RESPONSE_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_REGISTER_SESSION_RESPONSE, RkvRegisterSessionResponseClass))
+#define RKV_IS_REGISTER_SESSION_RESPONSE(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_REGISTER_SESSION_RESPONSE))
+#define RKV_IS_REGISTER_SESSION_RESPONSE_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_REGISTER_SESSION_RESPONSE))
+#define RKV_REGISTER_SESSION_RESPONSE_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_REGISTER_SESSION_RESPONSE, RkvRegisterSessionResponseClass))
 
 /* struct AuthenticateRequest */
 struct _RkvAuthenticateRequest
@@ -1317,6 +1444,108 @@ GType rkv_kv_store_authenticate_result_get_type (void);
 #define RKV_IS_KV_STORE_AUTHENTICATE_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_AUTHENTICATE_RESULT))
 #define RKV_IS_KV_STORE_AUTHENTICATE_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_AUTHENTICATE_RESULT))
 #define RKV_KV_STORE_AUTHENTICATE_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_AUTHENTICATE_RESULT, RkvKvStoreAuthenticateResultClass))
+
+/* struct KvStoreRegisterSessionArgs */
+struct _RkvKvStoreRegisterSessionArgs
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+};
+typedef struct _RkvKvStoreRegisterSessionArgs RkvKvStoreRegisterSessionArgs;
+
+struct _RkvKvStoreRegisterSessionArgsClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreRegisterSessionArgsClass RkvKvStoreRegisterSessionArgsClass;
+
+GType rkv_kv_store_register_session_args_get_type (void);
+#define RKV_TYPE_KV_STORE_REGISTER_SESSION_ARGS (rkv_kv_store_register_session_args_get_type())
+#define RKV_KV_STORE_REGISTER_SESSION_ARGS(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_REGISTER_SESSION_ARGS, RkvKvStoreRegisterSessionArgs))
+#define RKV_KV_STORE_REGISTER_SESSION_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_REGISTER_SESSION_ARGS, RkvKvStoreRegisterSessionArgsClass))
+#define RKV_IS_KV_STORE_REGISTER_SESSION_ARGS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_REGISTER_SESSION_ARGS))
+#define RKV_IS_KV_STORE_REGISTER_SESSION_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_REGISTER_SESSION_ARGS))
+#define RKV_KV_STORE_REGISTER_SESSION_ARGS_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_REGISTER_SESSION_ARGS, RkvKvStoreRegisterSessionArgsClass))
+
+/* struct KvStoreRegisterSessionResult */
+struct _RkvKvStoreRegisterSessionResult
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvRegisterSessionResponse * success;
+  gboolean __isset_success;
+  RkvKvError * error;
+  gboolean __isset_error;
+};
+typedef struct _RkvKvStoreRegisterSessionResult RkvKvStoreRegisterSessionResult;
+
+struct _RkvKvStoreRegisterSessionResultClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStoreRegisterSessionResultClass RkvKvStoreRegisterSessionResultClass;
+
+GType rkv_kv_store_register_session_result_get_type (void);
+#define RKV_TYPE_KV_STORE_REGISTER_SESSION_RESULT (rkv_kv_store_register_session_result_get_type())
+#define RKV_KV_STORE_REGISTER_SESSION_RESULT(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_REGISTER_SESSION_RESULT, RkvKvStoreRegisterSessionResult))
+#define RKV_KV_STORE_REGISTER_SESSION_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_REGISTER_SESSION_RESULT, RkvKvStoreRegisterSessionResultClass))
+#define RKV_IS_KV_STORE_REGISTER_SESSION_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_REGISTER_SESSION_RESULT))
+#define RKV_IS_KV_STORE_REGISTER_SESSION_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_REGISTER_SESSION_RESULT))
+#define RKV_KV_STORE_REGISTER_SESSION_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_REGISTER_SESSION_RESULT, RkvKvStoreRegisterSessionResultClass))
+
+/* struct KvStorePeerHelloArgs */
+struct _RkvKvStorePeerHelloArgs
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvPeerHelloRequest * request;
+  gboolean __isset_request;
+};
+typedef struct _RkvKvStorePeerHelloArgs RkvKvStorePeerHelloArgs;
+
+struct _RkvKvStorePeerHelloArgsClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStorePeerHelloArgsClass RkvKvStorePeerHelloArgsClass;
+
+GType rkv_kv_store_peer_hello_args_get_type (void);
+#define RKV_TYPE_KV_STORE_PEER_HELLO_ARGS (rkv_kv_store_peer_hello_args_get_type())
+#define RKV_KV_STORE_PEER_HELLO_ARGS(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_PEER_HELLO_ARGS, RkvKvStorePeerHelloArgs))
+#define RKV_KV_STORE_PEER_HELLO_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_PEER_HELLO_ARGS, RkvKvStorePeerHelloArgsClass))
+#define RKV_IS_KV_STORE_PEER_HELLO_ARGS(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_PEER_HELLO_ARGS))
+#define RKV_IS_KV_STORE_PEER_HELLO_ARGS_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_PEER_HELLO_ARGS))
+#define RKV_KV_STORE_PEER_HELLO_ARGS_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_PEER_HELLO_ARGS, RkvKvStorePeerHelloArgsClass))
+
+/* struct KvStorePeerHelloResult */
+struct _RkvKvStorePeerHelloResult
+{ 
+  ThriftStruct parent; 
+
+  /* public */
+  RkvPeerHelloResponse * success;
+  gboolean __isset_success;
+  RkvKvError * error;
+  gboolean __isset_error;
+};
+typedef struct _RkvKvStorePeerHelloResult RkvKvStorePeerHelloResult;
+
+struct _RkvKvStorePeerHelloResultClass
+{
+  ThriftStructClass parent;
+};
+typedef struct _RkvKvStorePeerHelloResultClass RkvKvStorePeerHelloResultClass;
+
+GType rkv_kv_store_peer_hello_result_get_type (void);
+#define RKV_TYPE_KV_STORE_PEER_HELLO_RESULT (rkv_kv_store_peer_hello_result_get_type())
+#define RKV_KV_STORE_PEER_HELLO_RESULT(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), RKV_TYPE_KV_STORE_PEER_HELLO_RESULT, RkvKvStorePeerHelloResult))
+#define RKV_KV_STORE_PEER_HELLO_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_CAST ((c), RKV__TYPE_KV_STORE_PEER_HELLO_RESULT, RkvKvStorePeerHelloResultClass))
+#define RKV_IS_KV_STORE_PEER_HELLO_RESULT(obj) (G_TYPE_CHECK_INSTANCE_TYPE ((obj), RKV_TYPE_KV_STORE_PEER_HELLO_RESULT))
+#define RKV_IS_KV_STORE_PEER_HELLO_RESULT_CLASS(c) (G_TYPE_CHECK_CLASS_TYPE ((c), RKV_TYPE_KV_STORE_PEER_HELLO_RESULT))
+#define RKV_KV_STORE_PEER_HELLO_RESULT_GET_CLASS(obj) (G_TYPE_INSTANCE_GET_CLASS ((obj), RKV_TYPE_KV_STORE_PEER_HELLO_RESULT, RkvKvStorePeerHelloResultClass))
 
 /* struct KvStoreAppendEntryArgs */
 struct _RkvKvStoreAppendEntryArgs
