@@ -15,8 +15,8 @@ public struct ClientWrite: Sendable, Equatable {
 public enum ConsensusEvent: Sendable, Equatable {
     /// Time passed; timers are checked.
     case tick
-    /// A message from a peer.
-    case received(ConsensusMessage, from: ReplicaID)
+    /// A message from a peer, stamped with the sender's cluster id (0: it knows none yet).
+    case received(ConsensusMessage, from: ReplicaID, cluster: ClusterID = 0)
     /// A client write to order in the log; `payload` is an encoded command.
     case clientWrite(ClientToken, payload: [UInt8])
     /// Many client writes at once: one persist request and one round of

@@ -67,14 +67,19 @@ public struct AppendResponse: Sendable, Equatable {
     public var conflictHint: LogIndex
     /// The `prevIndex` of the append this answers, so a leader can tell a stale refusal from a current one.
     public var prevIndex: LogIndex
+    /// The follower is rebuilding a lost disk (VR's recovery rule): the
+    /// leader uses the acknowledgement to move its window, never to commit.
+    public var recovering: Bool
 
-    public init(term: Term, from: ReplicaID, success: Bool, matchIndex: LogIndex, conflictHint: LogIndex, prevIndex: LogIndex) {
+    public init(term: Term, from: ReplicaID, success: Bool, matchIndex: LogIndex, conflictHint: LogIndex, prevIndex: LogIndex,
+                recovering: Bool = false) {
         self.term = term
         self.from = from
         self.success = success
         self.matchIndex = matchIndex
         self.conflictHint = conflictHint
         self.prevIndex = prevIndex
+        self.recovering = recovering
     }
 }
 
@@ -102,12 +107,15 @@ public struct CommitAck: Sendable, Equatable {
     public var round: UInt64
     /// How far the follower's log durably matches the leader's (0 if not yet in step).
     public var matchIndex: LogIndex
+    /// The follower is rebuilding a lost disk: it confirms no read round and counts toward no commit.
+    public var recovering: Bool
 
-    public init(term: Term, from: ReplicaID, round: UInt64, matchIndex: LogIndex) {
+    public init(term: Term, from: ReplicaID, round: UInt64, matchIndex: LogIndex, recovering: Bool = false) {
         self.term = term
         self.from = from
         self.round = round
         self.matchIndex = matchIndex
+        self.recovering = recovering
     }
 }
 
@@ -188,9 +196,13 @@ public struct InstallSnapshot: Sendable, Equatable {
     public var leaderCommit: LogIndex
     /// As in `AppendEntries`: the opening of the leader's term.
     public var termStartIndex: LogIndex
+    /// A checksum of the whole snapshot: with its index and term it names
+    /// the transfer, so chunks of two different snapshots never splice.
+    public var checksum: UInt32
 
     public init(term: Term, leaderID: ReplicaID, snapshotIndex: LogIndex, snapshotTerm: Term, totalBytes: Int, offset: Int,
-                data: [UInt8], leaderCommit: LogIndex, termStartIndex: LogIndex) {
+                data: [UInt8], leaderCommit: LogIndex, termStartIndex: LogIndex, checksum: UInt32 = 0) {
+        self.checksum = checksum
         self.term = term
         self.leaderID = leaderID
         self.snapshotIndex = snapshotIndex
@@ -213,8 +225,11 @@ public struct SnapshotAck: Sendable, Equatable {
     /// The snapshot is installed and durable: the follower's log now matches
     /// the leader's through `snapshotIndex`.
     public var installed: Bool
+    /// The `checksum` of the transfer acknowledged.
+    public var checksum: UInt32
 
-    public init(term: Term, from: ReplicaID, snapshotIndex: LogIndex, nextOffset: Int, installed: Bool) {
+    public init(term: Term, from: ReplicaID, snapshotIndex: LogIndex, nextOffset: Int, installed: Bool, checksum: UInt32 = 0) {
+        self.checksum = checksum
         self.term = term
         self.from = from
         self.snapshotIndex = snapshotIndex
@@ -249,6 +264,9 @@ public struct RecoveryResponse: Sendable, Equatable {
         case recovering = 1
         /// Holds durable state of the cluster.
         case member = 2
+        /// An empty disk the operator declared never used
+        /// (`initial_cluster_state = "new"`): it has promised nothing, ever.
+        case new = 3
     }
 
     public var term: Term
@@ -258,8 +276,11 @@ public struct RecoveryResponse: Sendable, Equatable {
     /// Set by the leader of `term` when it serves: its last log index, which
     /// bounds everything the recovering replica could have acknowledged before it lost its disk.
     public var leaderLastIndex: LogIndex?
+    /// A member's cluster id (0 if it knows none yet): the recovering replica adopts it.
+    public var clusterID: ClusterID
 
-    public init(term: Term, from: ReplicaID, nonce: UInt64, standing: Standing, leaderLastIndex: LogIndex?) {
+    public init(term: Term, from: ReplicaID, nonce: UInt64, standing: Standing, leaderLastIndex: LogIndex?, clusterID: ClusterID = 0) {
+        self.clusterID = clusterID
         self.term = term
         self.from = from
         self.nonce = nonce

@@ -12,6 +12,8 @@ public struct DurableState: Sendable, Equatable {
     /// Set while this replica rebuilds a lost data directory (VR's recovery
     /// rule): it counts toward no quorum until it has caught up.
     public var recovering: Bool
+    /// The cluster this replica belongs to (0: not known yet).
+    public var clusterID: ClusterID
     /// The latest snapshot: the state through `snapshot.index`.
     public var snapshot: Snapshot?
     /// Contiguous entries. With a snapshot they start at or before
@@ -20,18 +22,19 @@ public struct DurableState: Sendable, Equatable {
     public var log: [LogEntry]
 
     public init(term: Term = 0, status: ViewStatus = .normal, lastNormalTerm: Term = 0, recovering: Bool = false,
-                snapshot: Snapshot? = nil, log: [LogEntry] = []) {
+                clusterID: ClusterID = 0, snapshot: Snapshot? = nil, log: [LogEntry] = []) {
         self.term = term
         self.status = status
         self.lastNormalTerm = lastNormalTerm
         self.recovering = recovering
+        self.clusterID = clusterID
         self.snapshot = snapshot
         self.log = log
     }
 
     /// The metadata part.
     public var metadata: DurableMetadata {
-        DurableMetadata(term: term, status: status, lastNormalTerm: lastNormalTerm, recovering: recovering)
+        DurableMetadata(term: term, status: status, lastNormalTerm: lastNormalTerm, recovering: recovering, clusterID: clusterID)
     }
 
     /// The index of the last entry held, in the log or the snapshot.
@@ -48,12 +51,15 @@ public struct DurableMetadata: Sendable, Equatable {
     public var lastNormalTerm: Term
     /// See `DurableState.recovering`.
     public var recovering: Bool
+    /// See `DurableState.clusterID`.
+    public var clusterID: ClusterID
 
-    public init(term: Term, status: ViewStatus, lastNormalTerm: Term, recovering: Bool = false) {
+    public init(term: Term, status: ViewStatus, lastNormalTerm: Term, recovering: Bool = false, clusterID: ClusterID = 0) {
         self.term = term
         self.status = status
         self.lastNormalTerm = lastNormalTerm
         self.recovering = recovering
+        self.clusterID = clusterID
     }
 }
 
@@ -104,6 +110,7 @@ public struct PersistRequest: Sendable, Equatable {
             state.status = metadata.status
             state.lastNormalTerm = metadata.lastNormalTerm
             state.recovering = metadata.recovering
+            state.clusterID = metadata.clusterID
         }
         if let truncateAfter {
             state.log.removeAll { $0.index > truncateAfter }

@@ -5,6 +5,12 @@ public typealias Term = Int64
 /// A position in the replicated log, starting at 1 (0 means "before the first entry").
 public typealias LogIndex = Int64
 
+/// A cluster's identity, fixed when it is bootstrapped and kept in every
+/// replica's metadata: a replica refuses consensus messages stamped with
+/// another one. 0 means "not known yet" (a replica that has not yet learned
+/// the id of the cluster it bootstrapped or is recovering into).
+public typealias ClusterID = UInt64
+
 /// Monotonic time in nanoseconds, passed into the core with every event:
 /// the core never reads a clock.
 public typealias Instant = Int64

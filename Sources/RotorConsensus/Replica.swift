@@ -37,6 +37,9 @@ public struct Replica: Sendable {
     var incomingSnapshot: IncomingSnapshot?
     /// Set while the replica finds out whether its empty disk is new or lost, and then catches up.
     var recovery: Recovery?
+    /// The cluster this replica belongs to, once known (0 before): messages
+    /// stamped with another cluster's id are refused (`accepts(cluster:)`).
+    public internal(set) var clusterID: ClusterID
 
     /// Starts a replica from what it had persisted (`.initial` for a new cluster).
     ///
@@ -52,6 +55,7 @@ public struct Replica: Sendable {
     public init(configuration: ConsensusConfiguration, durable: DurableState, now: Instant, recoveryNonce: UInt64? = nil) {
         self.configuration = configuration
         self.term = durable.term
+        self.clusterID = durable.clusterID
         self.lastNormalTerm = durable.lastNormalTerm
         self.log = ReplicatedLog(restoring: durable)
         self.snapshot = durable.snapshot
@@ -86,7 +90,8 @@ public struct Replica: Sendable {
         self.now = now
         switch event {
         case .tick: onTick()
-        case .received(let message, let from): onMessage(message, from: from)
+        case .received(let message, let from, let cluster):
+            if accepts(cluster: cluster) { onMessage(message, from: from) }
         case .clientWrite(let token, let payload): onClientWrites([ClientWrite(token: token, payload: payload)])
         case .clientWrites(let writes): onClientWrites(writes)
         case .clientRead(let token): onClientRead(token)
@@ -124,6 +129,13 @@ public struct Replica: Sendable {
     public var isRecovering: Bool { recovery != nil }
     /// Whether a snapshot from the leader is partly received.
     public var isReceivingSnapshot: Bool { incomingSnapshot != nil }
+
+    /// Whether a message stamped with `cluster` may be handled: either side
+    /// not knowing its cluster yet, or both the same. The network shell asks
+    /// this first, to answer WRONG_CLUSTER rather than drop the call.
+    public func accepts(cluster: ClusterID) -> Bool {
+        cluster == 0 || clusterID == 0 || cluster == clusterID
+    }
 
     // MARK: Dispatch
 
@@ -181,7 +193,7 @@ public struct Replica: Sendable {
     }
 
     var metadata: DurableMetadata {
-        DurableMetadata(term: term, status: status, lastNormalTerm: lastNormalTerm, recovering: recovery != nil)
+        DurableMetadata(term: term, status: status, lastNormalTerm: lastNormalTerm, recovering: recovery != nil, clusterID: clusterID)
     }
 }
 
