@@ -439,6 +439,14 @@ struct RecoveryResponseRequest {
   7: optional i64 cluster_id,
   /** Freshness: this call's number on its connection, strictly increasing from 1 after peerHello; proven with the connection's challenge. */
   8: optional i64 sequence,
+  /** Set by a replica that is itself still discovering: its own nonce, so that an asker can tell which incarnation of it answered. */
+  9: optional i64 responder_nonce,
+  /**
+   * Set by a member that started this cluster counting the asker's current
+   * incarnation (the request's nonce) as an empty disk: the asker has promised
+   * nothing since, and may join as an ordinary replica without rebuilding.
+   */
+  10: optional bool founded_with_you,
 }
 
 /**

@@ -278,9 +278,18 @@ public struct RecoveryResponse: Sendable, Equatable {
     public var leaderLastIndex: LogIndex?
     /// A member's cluster id (0 if it knows none yet): the recovering replica adopts it.
     public var clusterID: ClusterID
+    /// Set by a replica still discovering itself: its own nonce, which names its incarnation.
+    public var responderNonce: UInt64?
+    /// Set by a member that founded the cluster counting the asker's current
+    /// incarnation (the request's nonce) as an empty disk: the asker has
+    /// promised nothing since and may join as an ordinary replica.
+    public var foundedWithAsker: Bool
 
-    public init(term: Term, from: ReplicaID, nonce: UInt64, standing: Standing, leaderLastIndex: LogIndex?, clusterID: ClusterID = 0) {
+    public init(term: Term, from: ReplicaID, nonce: UInt64, standing: Standing, leaderLastIndex: LogIndex?, clusterID: ClusterID = 0,
+                responderNonce: UInt64? = nil, foundedWithAsker: Bool = false) {
         self.clusterID = clusterID
+        self.responderNonce = responderNonce
+        self.foundedWithAsker = foundedWithAsker
         self.term = term
         self.from = from
         self.nonce = nonce

@@ -14,6 +14,11 @@ struct LeaderState: Sendable {
         var lastHeard: Instant
         /// A snapshot being sent because the follower needs compacted entries.
         var transfer: SnapshotTransfer?
+        /// The follower said it is rebuilding a lost disk: its acknowledgements
+        /// move its window but count toward no commit, read or check-quorum.
+        var recovering = false
+        /// Its match, when it counts toward a commit.
+        var countedMatch: LogIndex { recovering ? 0 : matchIndex }
     }
 
     /// One snapshot going to one follower, one chunk at a time.

@@ -28,6 +28,7 @@ extension Replica {
         while appliedThrough < commitIndex {
             appliedThrough += 1
             let entry = log[appliedThrough]
+            if appliedThrough == 1, let genesis = entry.genesisClusterID { adopt(cluster: genesis) }
             let client = leadership?.pendingWrites.removeValue(forKey: appliedThrough)
             outbox.append(.apply(entry, client: client))
         }

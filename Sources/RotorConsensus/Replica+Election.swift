@@ -180,7 +180,9 @@ extension Replica {
         status = .normal
         lastNormalTerm = term
         commitIndex = max(commitIndex, min(knownCommit, log.lastIndex))
-        let opening = LogEntry(index: log.lastIndex + 1, term: term, data: [], timestamp: now)
+        // The first entry of a new cluster names it (see `LogEntry`).
+        let opening = LogEntry(index: log.lastIndex + 1, term: term,
+                               data: log.lastIndex == 0 && clusterID == 0 ? LogEntry.genesis(identitySeed) : [], timestamp: now)
         log.append(opening)
         appended.append(opening)
         let token = persist(metadata: true, truncatedAfter: truncatedAfter, entries: appended)

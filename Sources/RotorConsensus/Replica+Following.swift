@@ -12,13 +12,13 @@ extension Replica {
         guard message.term == term else {
             // An older term: refuse, and tell the sender which term we are in.
             send(.appendResponse(AppendResponse(term: term, from: replicaID, success: false, matchIndex: 0, conflictHint: 0,
-                                                prevIndex: message.prevIndex)), to: from)
+                                                prevIndex: message.prevIndex, recovering: acknowledgesAsRecovering)), to: from)
             return
         }
         guard from == termLeader, !isLeader else {
             // Only a misbehaving peer sends this: refuse it, so that every append gets an answer.
             send(.appendResponse(AppendResponse(term: term, from: replicaID, success: false, matchIndex: 0, conflictHint: 0,
-                                                prevIndex: message.prevIndex)), to: from)
+                                                prevIndex: message.prevIndex, recovering: acknowledgesAsRecovering)), to: from)
             return
         }
         heardFromLeader()
@@ -32,14 +32,16 @@ extension Replica {
             appendInStep(message)
         }
         advanceFollowerCommit(message.leaderCommit)
+        // Before the acknowledgement is built, so that the one that ends recovery is not marked.
+        finishRecoveryIfCaughtUp()
         let ack = ConsensusMessage.appendResponse(AppendResponse(term: term, from: replicaID, success: true, matchIndex: verifiedMatch,
-                                                                 conflictHint: 0, prevIndex: message.prevIndex))
+                                                                 conflictHint: 0, prevIndex: message.prevIndex,
+                                                                 recovering: acknowledgesAsRecovering))
         if configuration.unsafeFault == .acknowledgeBeforePersist {
             send(ack, to: from)
         } else {
             sendDurably(ack, to: from)
         }
-        finishRecoveryIfCaughtUp()
     }
 
     /// Our log lacks (prevIndex, prevTerm): tell the leader where to back up to.
@@ -47,7 +49,7 @@ extension Replica {
         let hint = message.prevIndex > log.lastIndex ? log.lastIndex : log.indexBeforeTerm(containing: message.prevIndex)
         let floor = commitIndex  // committed entries are the leader's too
         send(.appendResponse(AppendResponse(term: term, from: replicaID, success: false, matchIndex: 0,
-                                            conflictHint: max(hint, floor), prevIndex: message.prevIndex)), to: from)
+                                            conflictHint: max(hint, floor), prevIndex: message.prevIndex, recovering: acknowledgesAsRecovering)), to: from)
     }
 
     /// Before our log holds the leader's whole starting log, we take its
@@ -121,16 +123,17 @@ extension Replica {
 
     mutating func onCommitNotification(_ message: CommitNotification, from: ReplicaID) {
         guard message.term == term else {
-            send(.commitAck(CommitAck(term: term, from: replicaID, round: message.round, matchIndex: 0)), to: from)
+            send(.commitAck(CommitAck(term: term, from: replicaID, round: message.round, matchIndex: 0, recovering: acknowledgesAsRecovering)), to: from)
             return
         }
         guard from == termLeader, !isLeader else {
-            send(.commitAck(CommitAck(term: term, from: replicaID, round: message.round, matchIndex: 0)), to: from)
+            send(.commitAck(CommitAck(term: term, from: replicaID, round: message.round, matchIndex: 0, recovering: acknowledgesAsRecovering)), to: from)
             return
         }
         heardFromLeader()
         if status == .normal { advanceFollowerCommit(message.commitIndex) }
         let match = status == .normal ? min(verifiedMatch, durability.durableLength) : 0
-        send(.commitAck(CommitAck(term: term, from: replicaID, round: message.round, matchIndex: match)), to: from)
+        send(.commitAck(CommitAck(term: term, from: replicaID, round: message.round, matchIndex: match,
+                                  recovering: acknowledgesAsRecovering)), to: from)
     }
 }

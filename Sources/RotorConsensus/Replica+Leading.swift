@@ -1,6 +1,13 @@
 extension Replica {
     mutating func leaderTick() {
         guard var leadership, leadership.ready else { return }
+        guard hasQuorum else {
+            // Check-quorum: unheard by a majority for an election timeout, we
+            // may be able to send but not to hear, and followers that still
+            // hear our heartbeats would never move on. Hand the term over.
+            abdicate()
+            return
+        }
         if now >= leadership.nextHeartbeatAt {
             leadership.nextHeartbeatAt = now + configuration.heartbeatInterval
             leadership.round += 1
@@ -55,7 +62,7 @@ extension Replica {
     /// linearizable reads could only wait, so they are turned away at once.
     public var hasQuorum: Bool {
         guard isLeader, let leadership else { return false }
-        let recent = leadership.followers.values.filter { now - $0.lastHeard < configuration.electionTimeout }.count
+        let recent = leadership.followers.values.filter { !$0.recovering && now - $0.lastHeard < configuration.electionTimeout }.count
         return recent + 1 >= configuration.majority
     }
 
@@ -107,6 +114,7 @@ extension Replica {
     mutating func onAppendResponse(_ message: AppendResponse, from: ReplicaID) {
         guard message.term == term, isLeader, var follower = leadership?.followers[from] else { return }
         follower.lastHeard = now
+        follower.recovering = message.recovering
         leadership?.followers[from] = follower
         if message.success {
             follower.matchIndex = max(follower.matchIndex, message.matchIndex)
@@ -114,6 +122,7 @@ extension Replica {
             follower.inFlight.removeAll { $0.lastIndex <= message.matchIndex }
             follower.probing = false
             leadership?.followers[from] = follower
+            if abdicateIfRecoveringFollowerInStep(follower) { return }
             advanceCommit()
         } else {
             // Only a refusal of an append still in flight counts; older ones (duplicated, reordered) are stale.
@@ -130,8 +139,10 @@ extension Replica {
         // Round 0 is a replica that knows no term yet (recovering): it confirms nothing.
         guard message.term == term, message.round > 0, isLeader, var follower = leadership?.followers[from] else { return }
         follower.lastHeard = now
+        follower.recovering = message.recovering
         leadership?.followers[from] = follower
-        acknowledgeReadRound(message.round, from: from)
+        // A replica rebuilding a lost disk confirms no leadership (VR §4.3: it does not take part yet).
+        if !message.recovering { acknowledgeReadRound(message.round, from: from) }
         if message.matchIndex > follower.matchIndex {
             follower.matchIndex = message.matchIndex
             follower.nextIndex = max(follower.nextIndex, message.matchIndex + 1)
@@ -157,7 +168,7 @@ extension Replica {
         guard let leadership, leadership.ready else { return }
         // An acknowledgement below the term's start comes from a follower not yet
         // in step (its last normal term is older): it moves the window, not the commit.
-        var matches = leadership.followers.values.map { $0.matchIndex >= leadership.termStartIndex ? $0.matchIndex : 0 }
+        var matches = leadership.followers.values.map { $0.countedMatch >= leadership.termStartIndex ? $0.countedMatch : 0 }
         matches.append(durability.durableLength)
         matches.sort(by: >)
         let agreed = matches[configuration.majority - 1]
@@ -165,5 +176,31 @@ extension Replica {
         commitIndex = agreed
         emitApplies()
         commitAdvanced()
+    }
+}
+
+extension Replica {
+    /// A follower rebuilding a lost disk is in step with us, but it may finish
+    /// only in a later term (see `Recovery`): move there now rather than wait
+    /// for a failure. Returns whether we handed the term over.
+    mutating func abdicateIfRecoveringFollowerInStep(_ follower: LeaderState.Follower) -> Bool {
+        guard follower.recovering, let leadership, follower.matchIndex >= leadership.termStartIndex else { return false }
+        abdicate()
+        return true
+    }
+
+    /// Gives up leading: joins the next term whose leader is neither us nor a
+    /// recovering replica, and tells every peer, which joins it on hearing a
+    /// higher term. VR's view change then runs as for a failed leader
+    /// (Viewstamped Replication Revisited §4.2): the new leader adopts the
+    /// best log of a majority, so nothing committed is lost.
+    mutating func abdicate() {
+        let avoided = Set(leadership?.followers.filter { $0.value.recovering }.map(\.key) ?? []).union([replicaID])
+        var target = term + 1
+        while avoided.contains(consensusLeader(of: target, configuration)) && target < term + Term(configuration.replicaCount) {
+            target += 1
+        }
+        join(target)
+        broadcast(.startViewChange(StartViewChange(term: target, from: replicaID, proposedTerm: target)))
     }
 }

@@ -120,6 +120,8 @@ extension Replica {
         commitIndex = received.index
         appliedThrough = received.index
         outbox.append(.restore(received))
+        // Entry 1 is behind the snapshot: the leader's stamp names the cluster.
+        adopt(cluster: stamp)
         verifiedMatch = max(verifiedMatch, received.index)
         var truncatedAfter: LogIndex? = droppedLog ? previousCommit : nil
         // As in catch-up: in step through the term's opening, we join it.

@@ -30,7 +30,7 @@ public struct Replica: Sendable {
     var outbox: [ConsensusAction] = []
     var now: Instant
     /// A term this replica led before a crash: it must never start it again.
-    let retiredTerm: Term?
+    var retiredTerm: Term?
     /// The latest snapshot (taken here or received), sent to followers that need compacted entries.
     var snapshot: Snapshot?
     /// A snapshot arriving from the leader, chunk by chunk.
@@ -40,6 +40,16 @@ public struct Replica: Sendable {
     /// The cluster this replica belongs to, once known (0 before): messages
     /// stamped with another cluster's id are refused (`accepts(cluster:)`).
     public internal(set) var clusterID: ClusterID
+    /// The id this replica gives the cluster if it opens the first term of a
+    /// new one (the genesis entry); the shell picks it at random.
+    let identitySeed: ClusterID
+    /// The cluster id stamped on the message being handled.
+    var stamp: ClusterID = 0
+    /// The peers' incarnations (recovery nonces) counted as empty disks when
+    /// this replica founded the cluster; in memory only.
+    var foundingNonces: [ReplicaID: UInt64] = [:]
+    /// While discovering: why the answers so far do not allow a decision (for status and logs).
+    public internal(set) var waitingReason: String?
 
     /// Starts a replica from what it had persisted (`.initial` for a new cluster).
     ///
@@ -52,8 +62,14 @@ public struct Replica: Sendable {
     /// The replica asks its peers first, and if the cluster exists it rebuilds
     /// from them without counting toward any quorum until it has caught up.
     /// The shell picks the nonce at random at every start.
-    public init(configuration: ConsensusConfiguration, durable: DurableState, now: Instant, recoveryNonce: UInt64? = nil) {
+    ///
+    /// `initialClusterState` is the operator's word about an empty disk (see
+    /// `InitialClusterState`); `identitySeed` names the cluster if this
+    /// replica opens a new one (random, nonzero; by default the nonce).
+    public init(configuration: ConsensusConfiguration, durable: DurableState, now: Instant, recoveryNonce: UInt64? = nil,
+                initialClusterState: InitialClusterState = .auto, identitySeed: ClusterID? = nil) {
         self.configuration = configuration
+        self.identitySeed = Self.nonzeroSeed(identitySeed ?? recoveryNonce, replicaID: configuration.replicaID, now: now)
         self.term = durable.term
         self.clusterID = durable.clusterID
         self.lastNormalTerm = durable.lastNormalTerm
@@ -68,7 +84,7 @@ public struct Replica: Sendable {
         let mustAsk = configuration.replicaCount > 1 && configuration.unsafeFault != .trustEmptyDisk
             && (durable.recovering || (durable == .initial && recoveryNonce != nil))
         if mustAsk, let recoveryNonce {
-            self.recovery = Recovery(nonce: recoveryNonce, diskWasEmpty: durable == .initial, now: now)
+            self.recovery = Recovery(nonce: recoveryNonce, diskWasEmpty: durable == .initial, initialState: initialClusterState, now: now)
             self.retiredTerm = nil
             self.status = .viewChange
             return
@@ -91,7 +107,9 @@ public struct Replica: Sendable {
         switch event {
         case .tick: onTick()
         case .received(let message, let from, let cluster):
+            stamp = cluster
             if accepts(cluster: cluster) { onMessage(message, from: from) }
+            stamp = 0
         case .clientWrite(let token, let payload): onClientWrites([ClientWrite(token: token, payload: payload)])
         case .clientWrites(let writes): onClientWrites(writes)
         case .clientRead(let token): onClientRead(token)
@@ -135,6 +153,21 @@ public struct Replica: Sendable {
     /// this first, to answer WRONG_CLUSTER rather than drop the call.
     public func accepts(cluster: ClusterID) -> Bool {
         cluster == 0 || clusterID == 0 || cluster == clusterID
+    }
+
+    /// A shell without a random seed still gets a nonzero, replica-specific id.
+    private static func nonzeroSeed(_ seed: UInt64?, replicaID: ReplicaID, now: Instant) -> ClusterID {
+        var mixed = seed ?? (UInt64(bitPattern: now) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(replicaID + 1))
+        if mixed == 0 { mixed = 1 }
+        return mixed
+    }
+
+    /// Takes the cluster's id once it is known for sure (committed, or
+    /// reported by members), and keeps it durably.
+    mutating func adopt(cluster: ClusterID) {
+        guard cluster != 0, clusterID == 0 else { return }
+        clusterID = cluster
+        persist(metadata: true)
     }
 
     // MARK: Dispatch

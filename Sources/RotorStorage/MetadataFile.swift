@@ -5,22 +5,23 @@ import Darwin
 #endif
 import RotorConsensus
 
-/// `<dir>/metadata`: term, status, last normal term and the recovering flag,
+/// `<dir>/metadata`: term, status, last normal term, the recovering flag and the cluster id,
 /// replaced atomically (write `metadata.tmp`, sync it, rename it over, sync
 /// the directory) so a crash leaves either the old or the new file, never a mix.
 ///
-/// Layout of format version 2 (36 bytes, little-endian): magic "RKVM",
+/// Layout of format version 3 (44 bytes, little-endian): magic "RKVM",
 /// format version u32, term i64, lastNormalTerm i64, status u32 (0 normal,
 /// 1 view change), flags u32 (bit 0: recovering; the other bits are 0),
-/// crc32 of the 32 bytes before it.
+/// cluster id u64 (0: not known yet), crc32 of the 40 bytes before it.
 ///
-/// Version 1 (32 bytes: the same without the flags word) is still read, as
-/// not recovering: a directory written before the flag existed belongs to a
-/// replica that was never rebuilding it.
+/// Version 2 (36 bytes: the same without the cluster id) is still read, with
+/// cluster id 0; so is version 1 (32 bytes: without the flags word either),
+/// as not recovering: a directory written before the flag existed belongs to
+/// a replica that was never rebuilding it.
 struct MetadataFile {
     static let magic: [UInt8] = Array("RKVM".utf8)
-    static let formatVersion: UInt32 = 2
-    static let size = 36
+    static let formatVersion: UInt32 = 3
+    static let size = 44
     static let recoveringFlag: UInt32 = 1
 
     /// Where the fields of each version sit: the layouts differ only by the
@@ -29,10 +30,12 @@ struct MetadataFile {
         var version: UInt32
         var size: Int
         var flagsOffset: Int?
+        var clusterOffset: Int?
         var checksumOffset: Int { size - 4 }
 
-        static let version1 = Layout(version: 1, size: 32, flagsOffset: nil)
-        static let version2 = Layout(version: 2, size: 36, flagsOffset: 28)
+        static let version1 = Layout(version: 1, size: 32, flagsOffset: nil, clusterOffset: nil)
+        static let version2 = Layout(version: 2, size: 36, flagsOffset: 28, clusterOffset: nil)
+        static let version3 = Layout(version: 3, size: 44, flagsOffset: 28, clusterOffset: 32)
     }
 
     let directory: String
@@ -81,6 +84,7 @@ struct MetadataFile {
         append(metadata.lastNormalTerm)
         append(UInt32(metadata.status == .normal ? 0 : 1))
         append(metadata.recovering ? recoveringFlag : 0)
+        append(metadata.clusterID)
         let crc = bytes.withUnsafeBytes { Checksum.crc32($0) }
         append(crc)
         return bytes
@@ -91,8 +95,9 @@ struct MetadataFile {
     func decode(_ bytes: UnsafeRawBufferPointer) throws(StorageError) -> DurableMetadata {
         func corrupted(_ offset: Int, _ reason: String) -> StorageError { .corrupted(file: path, offset: Int64(offset), reason: reason) }
         func load<T: FixedWidthInteger>(_ offset: Int, as type: T.Type) -> T { T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self)) }
-        guard let layout = [Layout.version1, .version2].first(where: { $0.size == bytes.count }) else {
-            throw corrupted(0, "metadata file is \(bytes.count) bytes, expected \(Layout.version2.size) (or \(Layout.version1.size) for format version 1)")
+        guard let layout = [Layout.version1, .version2, .version3].first(where: { $0.size == bytes.count }) else {
+            throw corrupted(0, "metadata file is \(bytes.count) bytes, expected \(Layout.version3.size) (or \(Layout.version2.size) or "
+                            + "\(Layout.version1.size) for format versions 2 and 1)")
         }
         guard bytes.prefix(4).elementsEqual(Self.magic) else { throw corrupted(0, "not a RotorKV metadata file (bad magic)") }
         let stored = load(layout.checksumOffset, as: UInt32.self)
@@ -112,7 +117,8 @@ struct MetadataFile {
             guard flags & ~Self.recoveringFlag == 0 else { throw corrupted(flagsOffset, "unknown metadata flags \(RecordFormat.hex(flags))") }
             recovering = flags & Self.recoveringFlag != 0
         }
+        let cluster = layout.clusterOffset.map { load($0, as: UInt64.self) } ?? 0
         return DurableMetadata(term: load(8, as: Int64.self), status: statusCode == 0 ? .normal : .viewChange,
-                               lastNormalTerm: load(16, as: Int64.self), recovering: recovering)
+                               lastNormalTerm: load(16, as: Int64.self), recovering: recovering, clusterID: cluster)
     }
 }

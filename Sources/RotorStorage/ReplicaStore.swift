@@ -2,7 +2,7 @@ import Logging
 import RotorConsensus
 
 /// One replica's disk. Its data directory holds:
-/// - `<dir>/metadata`: term, status, last normal term, recovering; replaced
+/// - `<dir>/metadata`: term, status, last normal term, recovering, cluster id; replaced
 ///   atomically (see `MetadataFile`);
 /// - `<dir>/snapshot`: the latest snapshot, replaced atomically (see
 ///   `SnapshotFile`); absent until the first one;
@@ -75,7 +75,8 @@ public final class ReplicaStore: @unchecked Sendable {
             "snapshotIndex": "\(snapshot?.index ?? 0)", "term": "\(metadata.term)", "elapsed": "\(ContinuousClock.now - started)",
         ])
         let state = DurableState(term: metadata.term, status: metadata.status, lastNormalTerm: metadata.lastNormalTerm,
-                                 recovering: metadata.recovering, snapshot: snapshot, log: recovered.replay.log)
+                                 recovering: metadata.recovering, clusterID: metadata.clusterID, snapshot: snapshot,
+                                 log: recovered.replay.log)
         return (store, state)
     }
 

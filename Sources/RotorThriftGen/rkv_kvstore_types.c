@@ -12543,7 +12543,9 @@ enum _RkvRecoveryResponseRequestProperties
   PROP_RKV_RECOVERY_RESPONSE_REQUEST_LEADER_LAST_INDEX,
   PROP_RKV_RECOVERY_RESPONSE_REQUEST_AUTH_PROOF,
   PROP_RKV_RECOVERY_RESPONSE_REQUEST_CLUSTER_ID,
-  PROP_RKV_RECOVERY_RESPONSE_REQUEST_SEQUENCE
+  PROP_RKV_RECOVERY_RESPONSE_REQUEST_SEQUENCE,
+  PROP_RKV_RECOVERY_RESPONSE_REQUEST_RESPONDER_NONCE,
+  PROP_RKV_RECOVERY_RESPONSE_REQUEST_FOUNDED_WITH_YOU
 };
 
 /* reads a recovery_response_request object */
@@ -12714,6 +12716,32 @@ rkv_recovery_response_request_read (ThriftStruct *object, ThriftProtocol *protoc
           xfer += ret;
         }
         break;
+      case 9:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->responder_nonce, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_responder_nonce = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 10:
+        if (ftype == T_BOOL)
+        {
+          if ((ret = thrift_protocol_read_bool (protocol, &this_object->founded_with_you, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_founded_with_you = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
       default:
         if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
           return -1;
@@ -12863,6 +12891,30 @@ rkv_recovery_response_request_write (ThriftStruct *object, ThriftProtocol *proto
       return -1;
     xfer += ret;
   }
+  if (this_object->__isset_responder_nonce == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "responder_nonce", T_I64, 9, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->responder_nonce, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_founded_with_you == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "founded_with_you", T_BOOL, 10, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_bool (protocol, this_object->founded_with_you, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -12921,6 +12973,16 @@ rkv_recovery_response_request_set_property (GObject *object,
       self->__isset_sequence = TRUE;
       break;
 
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_RESPONDER_NONCE:
+      self->responder_nonce = g_value_get_int64 (value);
+      self->__isset_responder_nonce = TRUE;
+      break;
+
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_FOUNDED_WITH_YOU:
+      self->founded_with_you = g_value_get_boolean (value);
+      self->__isset_founded_with_you = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -12969,6 +13031,14 @@ rkv_recovery_response_request_get_property (GObject *object,
       g_value_set_int64 (value, self->sequence);
       break;
 
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_RESPONDER_NONCE:
+      g_value_set_int64 (value, self->responder_nonce);
+      break;
+
+    case PROP_RKV_RECOVERY_RESPONSE_REQUEST_FOUNDED_WITH_YOU:
+      g_value_set_boolean (value, self->founded_with_you);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -12991,6 +13061,10 @@ rkv_recovery_response_request_instance_init (RkvRecoveryResponseRequest * object
   object->__isset_cluster_id = FALSE;
   object->sequence = 0;
   object->__isset_sequence = FALSE;
+  object->responder_nonce = 0;
+  object->__isset_responder_nonce = FALSE;
+  object->founded_with_you = 0;
+  object->__isset_founded_with_you = FALSE;
 }
 
 static void 
@@ -13107,6 +13181,26 @@ rkv_recovery_response_request_class_init (RkvRecoveryResponseRequestClass * cls)
                          G_MAXINT64,
                          0,
                          G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_RECOVERY_RESPONSE_REQUEST_RESPONDER_NONCE,
+     g_param_spec_int64 ("responder_nonce",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_RECOVERY_RESPONSE_REQUEST_FOUNDED_WITH_YOU,
+     g_param_spec_boolean ("founded_with_you",
+                           NULL,
+                           NULL,
+                           FALSE,
+                           G_PARAM_READWRITE));
 }
 
 GType

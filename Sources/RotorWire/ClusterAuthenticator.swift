@@ -24,7 +24,8 @@ import RotorConsensus
 /// - snapshotAck: snapshot_index, next_offset, installed (1 or 0)
 /// - recover: nonce (unsigned)
 /// - recoveryResponse: nonce (unsigned), standing (0 fresh, 1 recovering,
-///   2 member), leader_last_index or `none`
+///   2 member, 3 new), leader_last_index or `none`, responder_nonce or
+///   `none`, founded_with_you (1 or 0)
 ///
 /// The test-only `injectFault` has no sender and no term (the torture tool
 /// sends it, not a replica), so it proves a header of its own, which no
@@ -104,6 +105,7 @@ public struct ClusterAuthenticator: Sendable, CustomStringConvertible, CustomDeb
             header += "\(m.nonce)"
         case .recoveryResponse(let m):
             header += "\(m.nonce)|\(m.standing.rawValue)|\(m.leaderLastIndex.map { "\($0)" } ?? "none")"
+                + "|\(m.responderNonce.map { "\($0)" } ?? "none")|\(m.foundedWithAsker ? 1 : 0)"
         }
         if case .doViewChange(let m) = call, m.baseIndex != 0 || m.baseTerm != 0 {
             header += "|\(m.baseIndex)|\(m.baseTerm)"

@@ -36,12 +36,14 @@ extension ThriftMessageCodec {
             guard $0.pointee.__isset_request != 0, let s = $0.pointee.request else { return Self.missingRequest }
             let wireStanding = Int32(bitPattern: s.pointee.standing.rawValue)
             guard let standing = RecoveryResponse.Standing(rawValue: Int(wireStanding)) else {
-                return .failure(.malformedMessage("standing \(wireStanding) is not a RecoveryStanding (FRESH, RECOVERING or MEMBER)"))
+                return .failure(.malformedMessage("standing \(wireStanding) is not a RecoveryStanding (FRESH, RECOVERING, MEMBER or NEW)"))
             }
             let call = PeerCall.recoveryResponse(RecoveryResponse(
                 term: Int64(s.pointee.term), from: ReplicaID(s.pointee.replica_id), nonce: UInt64(bitPattern: Int64(s.pointee.nonce)),
                 standing: standing,
-                leaderLastIndex: s.pointee.__isset_leader_last_index != 0 ? Int64(s.pointee.leader_last_index) : nil))
+                leaderLastIndex: s.pointee.__isset_leader_last_index != 0 ? Int64(s.pointee.leader_last_index) : nil,
+                responderNonce: s.pointee.__isset_responder_nonce != 0 ? UInt64(bitPattern: Int64(s.pointee.responder_nonce)) : nil,
+                foundedWithAsker: s.pointee.__isset_founded_with_you != 0 && s.pointee.founded_with_you != 0))
             return .success((call, Self.proof(s.pointee.auth_proof, isSet: s.pointee.__isset_auth_proof)))
         }
     }
@@ -57,6 +59,14 @@ extension ThriftMessageCodec {
         if let last = m.leaderLastIndex {
             s.pointee.leader_last_index = gint64(last)
             s.pointee.__isset_leader_last_index = 1
+        }
+        if let responderNonce = m.responderNonce {
+            s.pointee.responder_nonce = gint64(Int64(bitPattern: responderNonce))
+            s.pointee.__isset_responder_nonce = 1
+        }
+        if m.foundedWithAsker {
+            s.pointee.founded_with_you = 1
+            s.pointee.__isset_founded_with_you = 1
         }
         Self.setProof(proof, &s.pointee.auth_proof, &s.pointee.__isset_auth_proof)
         writeStruct(args)

@@ -21,7 +21,7 @@ import Testing
         let replaced = try #require(inode(temp.metadataPath))
         #expect(replaced != initialFile, "a new file was renamed into place")
         #expect(!fileExists(temp.dataDirectory + "/metadata.tmp"))
-        #expect(fileSize(temp.metadataPath) == 36)
+        #expect(fileSize(temp.metadataPath) == 44)
         let state = try reopen(temp.dataDirectory)
         #expect(state.term == 5 && state.status == .viewChange && state.lastNormalTerm == 4)
     }
@@ -92,7 +92,7 @@ import Testing
         #expect(state == DurableState(term: 4, status: .viewChange, lastNormalTerm: 3, recovering: false, log: entries(1...3)))
         try writeAll([[request(2, metadata: DurableMetadata(term: 5, status: .normal, lastNormalTerm: 5, recovering: true))]],
                      in: temp.dataDirectory)
-        #expect(fileSize(temp.metadataPath) == 36)
+        #expect(fileSize(temp.metadataPath) == 44)
         #expect(try reopen(temp.dataDirectory).recovering)
     }
 
@@ -108,5 +108,28 @@ import Testing
             Issue.record("expected corruption at the version 1 checksum")
             return
         }
+    }
+}
+
+/// The cluster id (format version 3) survives a restart, and a version 2 file still reads, as "not known yet".
+@Suite struct ClusterIdentityMetadataTests {
+    @Test func theClusterIDIsKeptAcrossARestart() throws {
+        let temp = TempDirectory()
+        defer { temp.cleanUp() }
+        let named = DurableMetadata(term: 3, status: .normal, lastNormalTerm: 3, recovering: false, clusterID: 0xFEED_FACE_CAFE_BEEF)
+        try writeAll([[request(1, metadata: named, entries(1...2))]], in: temp.dataDirectory)
+        #expect(try reopen(temp.dataDirectory).clusterID == 0xFEED_FACE_CAFE_BEEF)
+    }
+
+    @Test func aVersionTwoFileReadsWithNoClusterID() throws {
+        let temp = TempDirectory()
+        defer { temp.cleanUp() }
+        try writeAll([[request(1, entries(1...3))]], in: temp.dataDirectory)
+        var old = Array("RKVM".utf8) + littleEndian(UInt32(2)) + littleEndian(Int64(4)) + littleEndian(Int64(3))
+        old += littleEndian(UInt32(0)) + littleEndian(UInt32(1))
+        old += littleEndian(crc32(old))
+        writeFile(temp.metadataPath, old)
+        let state = try reopen(temp.dataDirectory)
+        #expect(state.term == 4 && state.recovering && state.clusterID == 0)
     }
 }

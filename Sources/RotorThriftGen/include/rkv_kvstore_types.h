@@ -887,6 +887,10 @@ struct _RkvRecoveryResponseRequest
   gboolean __isset_cluster_id;
   gint64 sequence;
   gboolean __isset_sequence;
+  gint64 responder_nonce;
+  gboolean __isset_responder_nonce;
+  gboolean founded_with_you;
+  gboolean __isset_founded_with_you;
 };
 typedef struct _RkvRecoveryResponseRequest RkvRecoveryResponseRequest;
 
