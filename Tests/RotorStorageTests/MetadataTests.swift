@@ -66,14 +66,15 @@ import Testing
         #expect(state == applied(batches))
     }
 
-    /// The documented version 2 bytes, encoded independently of the store.
+    /// The documented version 3 bytes, encoded independently of the store.
     @Test func theMetadataFileIsTheDocumentedBytes() throws {
         let temp = TempDirectory()
         defer { temp.cleanUp() }
-        try writeAll([[request(1, metadata: DurableMetadata(term: 9, status: .viewChange, lastNormalTerm: 8, recovering: true))]],
+        try writeAll([[request(1, metadata: DurableMetadata(term: 9, status: .viewChange, lastNormalTerm: 8, recovering: true,
+                                                            clusterID: 0x0102_0304_0506_0708))]],
                      in: temp.dataDirectory)
-        var expected = Array("RKVM".utf8) + littleEndian(UInt32(2)) + littleEndian(Int64(9)) + littleEndian(Int64(8))
-            + littleEndian(UInt32(1)) + littleEndian(UInt32(1))
+        var expected = Array("RKVM".utf8) + littleEndian(UInt32(3)) + littleEndian(Int64(9)) + littleEndian(Int64(8))
+            + littleEndian(UInt32(1)) + littleEndian(UInt32(1)) + littleEndian(UInt64(0x0102_0304_0506_0708))
         expected += littleEndian(crc32(expected))
         #expect(readFile(temp.metadataPath) == expected)
     }
