@@ -58,4 +58,7 @@ public enum UnsafeFault: Sendable, Hashable {
     /// A replica whose disk came up empty takes part at once, as if new,
     /// instead of recovering first (VR's recovery rule).
     case trustEmptyDisk
+    /// The bootstrap rule before issue 11: a majority of empty disks starts a
+    /// new cluster, even while a replica that holds the cluster's state is down.
+    case majorityOfEmptyDisksStartsACluster
 }

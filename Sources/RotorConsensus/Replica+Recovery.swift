@@ -37,7 +37,10 @@ extension Replica {
         recovery.answers[from] = message
         if message.standing == .member && message.foundedWithAsker { recovery.countedEmptyAtFounding = true }
         self.recovery = recovery
-        switch recovery.decide(replicaCount: configuration.replicaCount, majority: configuration.majority) {
+        let decision = configuration.unsafeFault == .majorityOfEmptyDisksStartsACluster
+            ? recovery.decideByMajorityOfEmptyDisks(replicaCount: configuration.replicaCount, majority: configuration.majority)
+            : recovery.decide(replicaCount: configuration.replicaCount, majority: configuration.majority)
+        switch decision {
         case .newCluster:
             startNewCluster()
         case .join(let highest, let cluster):
@@ -127,6 +130,14 @@ extension Replica {
 }
 
 extension Recovery {
+    /// The unsafe rule of `UnsafeFault.majorityOfEmptyDisksStartsACluster`.
+    func decideByMajorityOfEmptyDisks(replicaCount n: Int, majority: Int) -> RecoveryDecision {
+        let membersAnswered = answers.values.contains { $0.standing == .member }
+        let empty = answers.values.filter { $0.standing == .fresh || $0.standing == .new }.count
+        if !membersAnswered && diskWasEmpty && empty + 1 >= majority { return .newCluster }
+        return decide(replicaCount: n, majority: majority)
+    }
+
     /// The rule of `Recovery`, step 1, over the answers so far.
     func decide(replicaCount n: Int, majority: Int) -> RecoveryDecision {
         let answers = Array(self.answers.values)

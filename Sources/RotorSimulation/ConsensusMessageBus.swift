@@ -5,6 +5,8 @@ struct ConsensusEnvelope {
     var from: Int
     var to: Int
     var message: ConsensusMessage
+    /// The sender's cluster id when it sent the message, as the wire stamps it.
+    var cluster: ClusterID = 0
 }
 
 /// The in-memory network between replicas, with the faults a real one has:

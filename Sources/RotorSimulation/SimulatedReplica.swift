@@ -28,7 +28,7 @@ struct SimulatedReplica {
     /// Starts from what the disk holds: the state machine from the stored
     /// snapshot, the core from the whole durable state. The nonce makes an
     /// empty disk go through recovery, as the production shell does.
-    mutating func start(now: Int64, recoveryNonce: UInt64) {
+    mutating func start(now: Int64, recoveryNonce: UInt64, initialClusterState: InitialClusterState) {
         incarnation += 1
         calls = [:]
         if let snapshot = disk.durable.snapshot {
@@ -37,7 +37,8 @@ struct SimulatedReplica {
             machine = KvStateMachine()
         }
         lastSnapshotIndex = machine.appliedIndex
-        core = Replica(configuration: configuration, durable: disk.durable, now: now, recoveryNonce: recoveryNonce)
+        core = Replica(configuration: configuration, durable: disk.durable, now: now, recoveryNonce: recoveryNonce,
+                       initialClusterState: initialClusterState)
     }
 
     mutating func crash() {

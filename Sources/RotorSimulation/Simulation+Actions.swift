@@ -9,7 +9,8 @@ extension Simulation {
         switch action {
         case .send(let message, let to):
             for arrival in bus.deliveries(from: replica, to: to, now: now, random: &random) {
-                scheduler.schedule(.deliver(ConsensusEnvelope(from: replica, to: to, message: message)), at: arrival)
+                let stamp = replicas[replica].core?.clusterID ?? 0
+                scheduler.schedule(.deliver(ConsensusEnvelope(from: replica, to: to, message: message, cluster: stamp)), at: arrival)
             }
         case .persist(let request):
             let latency = random.between(options.diskLatency) + (bus.slowness[replica] ?? 0) / 4

@@ -24,7 +24,10 @@ extension Simulation {
         case .partition:
             nextFaultID += 1
             let victim = random.chance(0.5) ? (servingLeader ?? Int(random.next() % UInt64(n))) : Int(random.next() % UInt64(n))
-            return .partition(id: nextFaultID, isolating: [victim], oneWay: random.chance(0.3), lasting: lasting)
+            // One in five cuts only what the victim hears: a leader that can send but not hear.
+            let inboundOnly = random.chance(0.2)
+            return .partition(id: nextFaultID, isolating: [victim], oneWay: !inboundOnly && random.chance(0.3), inboundOnly: inboundOnly,
+                              lasting: lasting)
         case .lossy:
             return .lossy(drop: Double(random.between(5...30)) / 100, duplicate: Double(random.between(0...20)) / 100,
                           reorder: Double(random.between(5...30)) / 100, lasting: lasting)
@@ -48,13 +51,11 @@ extension Simulation {
             faultsInjected += 1
             wipe(replica)
             scheduler.schedule(.fault(.restart(replica: replica)), after: restartAfter)
-        case .partition(let id, let group, let oneWay, let lasting):
+        case .partition(let id, let group, let oneWay, let inboundOnly, let lasting):
             faultsInjected += 1
-            var links = ConsensusMessageBus.isolating(group, among: options.replicaCount)
-            if oneWay { links = links.filter { group.contains($0.from) } }
-            activePartitions[id] = links
+            activePartitions[id] = links(isolating: group, oneWay: oneWay, inboundOnly: inboundOnly)
             applyPartitions()
-            note("partition \(id): \(oneWay ? "one-way from" : "isolating") \(group.sorted())")
+            note("partition \(id): \(oneWay ? "one-way from" : inboundOnly ? "inbound-only to" : "isolating") \(group.sorted())")
             scheduler.schedule(.fault(.endPartition(id: id)), after: lasting)
         case .endPartition(let id):
             activePartitions[id] = nil
@@ -92,13 +93,26 @@ extension Simulation {
     }
 
     /// Scenario API: cut `group` off from the other replicas (both ways unless `oneWay`).
-    public func isolate(_ group: Set<Int>, oneWay: Bool = false) {
+    /// `oneWay` loses only what the group sends; `inboundOnly` only what it receives.
+    public func isolate(_ group: Set<Int>, oneWay: Bool = false, inboundOnly: Bool = false) {
         nextFaultID += 1
-        var links = ConsensusMessageBus.isolating(group, among: options.replicaCount)
-        if oneWay { links = links.filter { group.contains($0.from) } }
-        activePartitions[nextFaultID] = links
+        activePartitions[nextFaultID] = links(isolating: group, oneWay: oneWay, inboundOnly: inboundOnly)
         applyPartitions()
-        note("isolated \(group.sorted())\(oneWay ? " one-way" : "")")
+        note("isolated \(group.sorted())\(oneWay ? " one-way" : inboundOnly ? " inbound-only" : "")")
+    }
+
+    private func links(isolating group: Set<Int>, oneWay: Bool, inboundOnly: Bool) -> Set<ConsensusMessageBus.Link> {
+        let links = ConsensusMessageBus.isolating(group, among: options.replicaCount)
+        if oneWay { return links.filter { group.contains($0.from) } }
+        if inboundOnly { return links.filter { group.contains($0.to) } }
+        return links
+    }
+
+    /// Scenario API: ends every partition and network fault, restarting nothing.
+    public func healNetwork() {
+        activePartitions = [:]
+        bus.heal()
+        note("healed the network")
     }
 
     /// Ends every fault: partitions, lossy links, slowness; restarts crashed replicas.

@@ -33,9 +33,14 @@ public final class Simulation {
     static let eventBudget = 3_000_000
     /// Print notable events as they happen (for replaying a failing seed).
     public var echoTrace = false
+    /// The operator's word about each replica's empty disk at its next start
+    /// (`initial_cluster_state`); `.auto` when unset.
+    public var initialClusterStates: [Int: InitialClusterState] = [:]
     var firstWriteAfterHeal: Int64?
 
-    public init(seed: UInt64, options: SimulationOptions = SimulationOptions()) {
+    public init(seed: UInt64, options: SimulationOptions = SimulationOptions(),
+                initialClusterStates: [Int: InitialClusterState] = [:]) {
+        self.initialClusterStates = initialClusterStates
         self.seed = seed
         self.options = options
         self.random = SimulationRandom(seed: seed)
@@ -74,7 +79,7 @@ public final class Simulation {
         switch event {
         case .deliver(let envelope):
             guard replicas[envelope.to].isUp else { return }
-            feed(envelope.to, .received(envelope.message, from: envelope.from))
+            feed(envelope.to, .received(envelope.message, from: envelope.from, cluster: envelope.cluster))
         case .tick(let replica, let incarnation):
             guard replicas[replica].isUp, replicas[replica].incarnation == incarnation else { return }
             feed(replica, .tick)
@@ -108,7 +113,7 @@ public final class Simulation {
     // MARK: Replica lifecycle
 
     func start(_ id: Int) {
-        replicas[id].start(now: now, recoveryNonce: random.next())
+        replicas[id].start(now: now, recoveryNonce: random.next(), initialClusterState: initialClusterStates[id] ?? .auto)
         let incarnation = replicas[id].incarnation
         // Stagger ticks so replicas do not act in lockstep.
         scheduler.schedule(.tick(replica: id, incarnation: incarnation), after: random.between(0...options.tickInterval))

@@ -6,7 +6,7 @@ import Testing
 /// A simulator that never fails proves nothing. Each deliberate protocol bug
 /// must be caught within the normal seed budget.
 @Suite struct SimulatorBitesTests {
-    @Test(arguments: [UnsafeFault.ignoreMajorityLogs, .acknowledgeBeforePersist, .trustEmptyDisk])
+    @Test(arguments: [UnsafeFault.ignoreMajorityLogs, .acknowledgeBeforePersist, .trustEmptyDisk, .majorityOfEmptyDisksStartsACluster])
     func aBrokenSafetyRuleIsCaught(_ fault: UnsafeFault) {
         var options = SimulationOptions()
         options.unsafeFault = fault
