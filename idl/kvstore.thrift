@@ -204,6 +204,14 @@ struct StatusResponse {
    * server keeps no log: last_index + 1. Unset by servers older than this field.
    */
   15: optional i64 log_start_index,
+  /**
+   * Set while role is RECOVERING and the replica cannot yet decide whether its
+   * empty disk is a new cluster or a lost one: what it is waiting for, in words
+   * for an operator.
+   */
+  16: optional string recovery_reason,
+  /** The cluster's identity (named by its first log entry); unset or 0 while not known. */
+  17: optional i64 cluster_id,
 }
 
 // ---------------------------------------------------------------------------

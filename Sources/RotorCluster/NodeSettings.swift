@@ -14,6 +14,8 @@ public struct NodeSettings: Sendable {
     /// When to snapshot the state machine (see `StorageSettings`).
     public var snapshotEveryEntries: Int
     public var snapshotEveryBytes: Int
+    /// The operator's word about an empty data directory (`deployment.initial_cluster_state`).
+    public var initialClusterState: InitialClusterState
     var peers: PeerLinkSettings
 
     public init(_ configuration: ServerConfiguration) {
@@ -25,6 +27,7 @@ public struct NodeSettings: Sendable {
             maxEntriesPerAppend: settings.maxEntriesPerAppend, maxAppendsInFlight: settings.maxAppendsInFlight,
             maxBytesPerMessage: MessageBudget.payloadBytes(maxFrameBytes: configuration.maxFrameBytes),
             retainedEntries: configuration.storage.retainedEntries)
+        initialClusterState = InitialClusterState(rawValue: configuration.initialClusterState.rawValue) ?? .auto
         snapshotEveryEntries = configuration.storage.snapshotEveryEntries
         snapshotEveryBytes = configuration.storage.snapshotEveryBytes
         endpoints = configuration.replicaEndpoints

@@ -16,4 +16,8 @@ public struct NodeStatus: Sendable, Equatable {
     /// The first index still in the log: earlier entries are compacted into
     /// the snapshot (`lastIndex + 1` when the log holds none).
     public var logStartIndex: LogIndex = 1
+    /// While recovering and undecided: what the replica waits for.
+    public var recoveryReason: String?
+    /// The cluster's identity, 0 while not known.
+    public var clusterID: ClusterID = 0
 }

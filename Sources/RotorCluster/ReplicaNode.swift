@@ -60,7 +60,8 @@ public final class ReplicaNode: @unchecked Sendable {
                                        startingAt: restored.appliedIndex)
         // A random nonce per start: answers meant for an earlier incarnation's recovery are not counted.
         self.replica = Replica(configuration: settings.consensus, durable: durable, now: NodeClock.now(),
-                               recoveryNonce: UInt64.random(in: .min ... .max))
+                               recoveryNonce: UInt64.random(in: .min ... .max), initialClusterState: settings.initialClusterState,
+                               identitySeed: UInt64.random(in: 1 ... .max))
         self.committer = GroupCommitter(disk: disk, loop: loop)
         self.peers = PeerTransport(selfID: settings.consensus.replicaID, endpoints: settings.endpoints, loop: loop,
                                    settings: settings.peers, authenticator: authenticator, logger: logger) { [unowned self] message, peer in
@@ -162,8 +163,15 @@ public final class ReplicaNode: @unchecked Sendable {
     private func publish() {
         let status = NodeStatus(replicaID: replicaID, term: replica.term, role: replica.role, leaderID: replica.knownLeader,
                                 lastIndex: replica.lastIndex, commitIndex: replica.commitIndex, appliedIndex: appliedIndex,
-                                snapshotIndex: replica.latestSnapshot?.index ?? 0, logStartIndex: replica.logBaseIndex + 1)
-        published.withLockedValue { $0 = status }
+                                snapshotIndex: replica.latestSnapshot?.index ?? 0, logStartIndex: replica.logBaseIndex + 1,
+                                recoveryReason: replica.isRecovering ? replica.waitingReason : nil, clusterID: replica.clusterID)
+        let previous = published.withLockedValue { previous in
+            defer { previous = status }
+            return previous
+        }
+        if let reason = status.recoveryReason, reason != previous.recoveryReason {
+            logger.warning("this replica's data directory is empty and it cannot yet rebuild it safely: \(reason). It serves no client until then.")
+        }
     }
 
     // MARK: Actions

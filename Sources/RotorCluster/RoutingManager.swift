@@ -66,6 +66,12 @@ public final class RoutingManager: RequestHandler, PeerCallHandler {
             readLinearizably(request, reply: reply, serve: serve)
             return
         }
+        // A replica rebuilding a lost disk holds a partial state: unavailable, never wrong.
+        guard node.status.role != .recovering else {
+            reply(.failure(KVError(.unavailable, "replica \(node.replicaID) is rebuilding a lost data directory and serves no "
+                                   + "reads until it has caught up; ask another replica")))
+            return
+        }
         let minIndex = options.minIndex ?? 0
         if let response = node.machine.withLockedValue({ $0.appliedIndex >= minIndex ? serve($0) : nil }) {
             reply(.success(response))
@@ -147,7 +153,8 @@ public final class RoutingManager: RequestHandler, PeerCallHandler {
             endpoints: node.settings.endpoints.map(\.description), keyCount: Int64(machine.keyCount),
             uptimeMilliseconds: millisecondsSince(started),
             version: rotorKVVersion,
-            stateDigest: digest(of: machine), snapshotIndex: status.snapshotIndex, logStartIndex: status.logStartIndex)
+            stateDigest: digest(of: machine), snapshotIndex: status.snapshotIndex, logStartIndex: status.logStartIndex,
+            recoveryReason: status.recoveryReason, clusterID: status.clusterID == 0 ? nil : status.clusterID)
     }
 
     private func digest(of machine: KvStateMachine) -> UInt64 {

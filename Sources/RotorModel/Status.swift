@@ -44,11 +44,18 @@ public struct ReplicaStatus: Sendable, Equatable {
     /// The first index still in the replica's log (`lastIndex + 1` when it
     /// holds none). Nil from a server too old to report it.
     public var logStartIndex: Int64?
+    /// While recovering and undecided: what the replica waits for, for an operator.
+    public var recoveryReason: String?
+    /// The cluster's identity; nil while not known (or from an older server).
+    public var clusterID: UInt64?
 
     public init(replicaID: Int32, role: ReplicaRole, term: Int64, leaderID: Int32?, lastIndex: Int64,
                 commitIndex: Int64, appliedIndex: Int64, replicaCount: Int32, endpoints: [String],
                 keyCount: Int64, uptimeMilliseconds: Int64, version: String,
-                stateDigest: UInt64? = nil, snapshotIndex: Int64? = nil, logStartIndex: Int64? = nil) {
+                stateDigest: UInt64? = nil, snapshotIndex: Int64? = nil, logStartIndex: Int64? = nil,
+                recoveryReason: String? = nil, clusterID: UInt64? = nil) {
+        self.recoveryReason = recoveryReason
+        self.clusterID = clusterID
         self.replicaID = replicaID
         self.role = role
         self.term = term

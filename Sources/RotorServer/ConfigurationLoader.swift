@@ -89,6 +89,12 @@ public enum ConfigurationLoader {
             }
             config.mode = parsed
         }
+        if let state = try table.string("initial_cluster_state") {
+            guard let parsed = ServerConfiguration.InitialClusterState(rawValue: state) else {
+                throw table.error("initial_cluster_state", "must be \"auto\", \"new\" or \"existing\"; got \"\(state)\"")
+            }
+            config.initialClusterState = parsed
+        }
         if let endpoints = try table.stringArray("replica_endpoints") {
             config.replicaEndpoints = try parseEndpoints(endpoints, table)
         }

@@ -13,7 +13,20 @@ public struct ServerConfiguration: Sendable, Equatable {
         case replicated
     }
 
+    /// `deployment.initial_cluster_state`: the operator's word about an empty
+    /// data directory, with etcd's meaning (the consensus core's
+    /// `InitialClusterState` documents the rule it feeds).
+    public enum InitialClusterState: String, Sendable, CaseIterable {
+        /// Decide from the peers: a new cluster only when every replica's disk is empty.
+        case auto
+        /// This replica starts for the first time as one of a new cluster's replicas.
+        case new
+        /// This replica joins a cluster that exists (for example after losing its disk).
+        case existing
+    }
+
     public var mode: Mode
+    public var initialClusterState: InitialClusterState = .auto
     /// This replica's position in `replicaEndpoints`.
     public var instanceID: Int
     /// Every replica's client endpoint, "host:port", indexed by replica id.

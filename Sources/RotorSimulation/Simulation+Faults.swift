@@ -82,10 +82,18 @@ extension Simulation {
         }
     }
 
-    /// Losing one disk is survivable only while every other replica holds its
-    /// state: two lost at once can be a lost majority, which no protocol survives.
+    /// One lost disk at a time: two lost at once can be every copy of an
+    /// acknowledged write, which no protocol survives. Others may be down or
+    /// cut off meanwhile (their disks are intact), which is when an empty
+    /// disk is most tempted to start a cluster of its own.
     func canWipe(_ victim: Int) -> Bool {
-        (0..<options.replicaCount).allSatisfy { id in id == victim || (core(id).map { !$0.isRecovering } ?? false) }
+        (0..<options.replicaCount).allSatisfy { id in id == victim || !diskIsLost(id) }
+    }
+
+    /// A wiped disk not yet rebuilt: recovering, or down with the recovering flag or nothing on it.
+    private func diskIsLost(_ id: Int) -> Bool {
+        if let core = core(id) { return core.isRecovering }
+        return replicas[id].disk.durable.recovering || replicas[id].disk.durable == .initial
     }
 
     private func applyPartitions() {

@@ -8,6 +8,7 @@ extension Simulation {
     /// liveness (a write succeeds within `livenessBound` of the heal),
     /// convergence (equal digests), durability and linearizability.
     public func runRandomized() -> SimulationReport {
+        if random.chance(0.3) { bringUpOneMachineAtATime() }
         addClients(options.clientCount, autonomous: true)
         clientsActive = true
         scheduleFaults(from: 0, until: options.faultDuration)
@@ -24,6 +25,24 @@ extension Simulation {
         checkProgressAfterConvergence()
         checkLinearizability()
         return report()
+    }
+
+    /// A share of worlds starts as an operator bringing a cluster up one
+    /// machine at a time would: every replica declared new, one of them cut
+    /// off from boot for a while, so that the others start the cluster
+    /// without it. Later wipes then meet an empty disk that never held
+    /// anything beside a lost one (issue 11's bootstrap story).
+    private func bringUpOneMachineAtATime() {
+        for id in 0..<options.replicaCount {
+            initialClusterStates[id] = .new
+            replicas[id].crash()
+            start(id)
+        }
+        nextFaultID += 1
+        let late = Int(random.next() % UInt64(options.replicaCount))
+        perform(.partition(id: nextFaultID, isolating: [late], oneWay: false,
+                           lasting: random.between(VirtualTime.seconds(1)...VirtualTime.seconds(5))))
+        note("bring-up one machine at a time: all declared new, replica \(late) cut off from boot")
     }
 
     private func checkLiveness() {

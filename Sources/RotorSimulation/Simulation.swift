@@ -34,7 +34,8 @@ public final class Simulation {
     /// Print notable events as they happen (for replaying a failing seed).
     public var echoTrace = false
     /// The operator's word about each replica's empty disk at its next start
-    /// (`initial_cluster_state`); `.auto` when unset.
+    /// (`initial_cluster_state`); `.auto` when unset. A start consumes it, as
+    /// the README tells operators to remove "new" once a replica has run.
     public var initialClusterStates: [Int: InitialClusterState] = [:]
     var firstWriteAfterHeal: Int64?
 
@@ -113,7 +114,7 @@ public final class Simulation {
     // MARK: Replica lifecycle
 
     func start(_ id: Int) {
-        replicas[id].start(now: now, recoveryNonce: random.next(), initialClusterState: initialClusterStates[id] ?? .auto)
+        replicas[id].start(now: now, recoveryNonce: random.next(), initialClusterState: initialClusterStates.removeValue(forKey: id) ?? .auto)
         let incarnation = replicas[id].incarnation
         // Stagger ticks so replicas do not act in lockstep.
         scheduler.schedule(.tick(replica: id, incarnation: incarnation), after: random.between(0...options.tickInterval))

@@ -4876,7 +4876,9 @@ enum _RkvStatusResponseProperties
   PROP_RKV_STATUS_RESPONSE_VERSION,
   PROP_RKV_STATUS_RESPONSE_STATE_DIGEST,
   PROP_RKV_STATUS_RESPONSE_SNAPSHOT_INDEX,
-  PROP_RKV_STATUS_RESPONSE_LOG_START_INDEX
+  PROP_RKV_STATUS_RESPONSE_LOG_START_INDEX,
+  PROP_RKV_STATUS_RESPONSE_RECOVERY_REASON,
+  PROP_RKV_STATUS_RESPONSE_CLUSTER_ID
 };
 
 /* reads a status_response object */
@@ -5161,6 +5163,38 @@ rkv_status_response_read (ThriftStruct *object, ThriftProtocol *protocol, GError
             return -1;
           xfer += ret;
           this_object->__isset_log_start_index = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 16:
+        if (ftype == T_STRING)
+        {
+          if (this_object->recovery_reason != NULL)
+          {
+            g_free(this_object->recovery_reason);
+            this_object->recovery_reason = NULL;
+          }
+
+          if ((ret = thrift_protocol_read_string (protocol, &this_object->recovery_reason, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_recovery_reason = TRUE;
+        } else {
+          if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
+            return -1;
+          xfer += ret;
+        }
+        break;
+      case 17:
+        if (ftype == T_I64)
+        {
+          if ((ret = thrift_protocol_read_i64 (protocol, &this_object->cluster_id, error)) < 0)
+            return -1;
+          xfer += ret;
+          this_object->__isset_cluster_id = TRUE;
         } else {
           if ((ret = thrift_protocol_skip (protocol, ftype, error)) < 0)
             return -1;
@@ -5455,6 +5489,30 @@ rkv_status_response_write (ThriftStruct *object, ThriftProtocol *protocol, GErro
       return -1;
     xfer += ret;
   }
+  if (this_object->__isset_recovery_reason == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "recovery_reason", T_STRING, 16, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_string (protocol, this_object->recovery_reason, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
+  if (this_object->__isset_cluster_id == TRUE) {
+    if ((ret = thrift_protocol_write_field_begin (protocol, "cluster_id", T_I64, 17, error)) < 0)
+      return -1;
+    xfer += ret;
+    if ((ret = thrift_protocol_write_i64 (protocol, this_object->cluster_id, error)) < 0)
+      return -1;
+    xfer += ret;
+
+    if ((ret = thrift_protocol_write_field_end (protocol, error)) < 0)
+      return -1;
+    xfer += ret;
+  }
   if ((ret = thrift_protocol_write_field_stop (protocol, error)) < 0)
     return -1;
   xfer += ret;
@@ -5543,6 +5601,18 @@ rkv_status_response_set_property (GObject *object,
       self->__isset_log_start_index = TRUE;
       break;
 
+    case PROP_RKV_STATUS_RESPONSE_RECOVERY_REASON:
+      if (self->recovery_reason != NULL)
+        g_free (self->recovery_reason);
+      self->recovery_reason = g_value_dup_string (value);
+      self->__isset_recovery_reason = TRUE;
+      break;
+
+    case PROP_RKV_STATUS_RESPONSE_CLUSTER_ID:
+      self->cluster_id = g_value_get_int64 (value);
+      self->__isset_cluster_id = TRUE;
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -5619,6 +5689,14 @@ rkv_status_response_get_property (GObject *object,
       g_value_set_int64 (value, self->log_start_index);
       break;
 
+    case PROP_RKV_STATUS_RESPONSE_RECOVERY_REASON:
+      g_value_set_string (value, self->recovery_reason);
+      break;
+
+    case PROP_RKV_STATUS_RESPONSE_CLUSTER_ID:
+      g_value_set_int64 (value, self->cluster_id);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
       break;
@@ -5648,6 +5726,10 @@ rkv_status_response_instance_init (RkvStatusResponse * object)
   object->__isset_snapshot_index = FALSE;
   object->log_start_index = 0;
   object->__isset_log_start_index = FALSE;
+  object->recovery_reason = NULL;
+  object->__isset_recovery_reason = FALSE;
+  object->cluster_id = 0;
+  object->__isset_cluster_id = FALSE;
 }
 
 static void 
@@ -5666,6 +5748,11 @@ rkv_status_response_finalize (GObject *object)
   {
     g_free(tobject->version);
     tobject->version = NULL;
+  }
+  if (tobject->recovery_reason != NULL)
+  {
+    g_free(tobject->recovery_reason);
+    tobject->recovery_reason = NULL;
   }
   /* rotorkv fix: chain up, or the instance leaks */
   G_OBJECT_CLASS (g_type_class_peek_parent (g_type_class_peek (rkv_status_response_get_type ())))->finalize (object);
@@ -5838,6 +5925,26 @@ rkv_status_response_class_init (RkvStatusResponseClass * cls)
     (gobject_class,
      PROP_RKV_STATUS_RESPONSE_LOG_START_INDEX,
      g_param_spec_int64 ("log_start_index",
+                         NULL,
+                         NULL,
+                         G_MININT64,
+                         G_MAXINT64,
+                         0,
+                         G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_STATUS_RESPONSE_RECOVERY_REASON,
+     g_param_spec_string ("recovery_reason",
+                          NULL,
+                          NULL,
+                          NULL,
+                          G_PARAM_READWRITE));
+
+  g_object_class_install_property
+    (gobject_class,
+     PROP_RKV_STATUS_RESPONSE_CLUSTER_ID,
+     g_param_spec_int64 ("cluster_id",
                          NULL,
                          NULL,
                          G_MININT64,

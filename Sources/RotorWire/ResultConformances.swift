@@ -152,6 +152,14 @@ extension RkvKvStoreStatusResult: ThriftResult {
             s.pointee.log_start_index = gint64(index)
             s.pointee.__isset_log_start_index = 1
         }
+        if let reason = status.recoveryReason {
+            s.pointee.recovery_reason = GLibBridge.duplicate(reason)
+            s.pointee.__isset_recovery_reason = 1
+        }
+        if let cluster = status.clusterID {
+            s.pointee.cluster_id = gint64(Int64(bitPattern: cluster))
+            s.pointee.__isset_cluster_id = 1
+        }
         __isset_success = 1
     }
     var response: ClientResponse? {
@@ -171,6 +179,8 @@ extension RkvKvStoreStatusResult: ThriftResult {
             // Unset by servers older than these fields: nil, not 0, so "unknown" is not mistaken for "none".
             stateDigest: s.pointee.__isset_state_digest != 0 ? UInt64(bitPattern: Int64(s.pointee.state_digest)) : nil,
             snapshotIndex: s.pointee.__isset_snapshot_index != 0 ? Int64(s.pointee.snapshot_index) : nil,
-            logStartIndex: s.pointee.__isset_log_start_index != 0 ? Int64(s.pointee.log_start_index) : nil))
+            logStartIndex: s.pointee.__isset_log_start_index != 0 ? Int64(s.pointee.log_start_index) : nil,
+            recoveryReason: s.pointee.__isset_recovery_reason != 0 ? GLibBridge.string(s.pointee.recovery_reason) : nil,
+            clusterID: s.pointee.__isset_cluster_id != 0 && s.pointee.cluster_id != 0 ? UInt64(bitPattern: Int64(s.pointee.cluster_id)) : nil))
     }
 }

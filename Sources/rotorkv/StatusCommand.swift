@@ -15,7 +15,7 @@ struct Status: AsyncParsableCommand {
             none). DIGEST is the first 8 hex digits of the digest of its state at
             its applied index: replicas with equal APPLIED must show equal
             DIGEST, and differ only if they diverged. A server too old to report
-            them shows "-". --json adds log_start_index and the full state_digest.
+            them shows "-". --json adds log_start_index, cluster_id and the full state_digest. A replica rebuilding a lost data directory that cannot yet decide safely says why under the table (recovery_reason in --json).
             Exits 3 if no replica answers.
             """)
 
@@ -63,6 +63,8 @@ struct Status: AsyncParsableCommand {
             if let digest = s.stateDigest { object["state_digest"] = hex(digest) }
             if let index = s.snapshotIndex { object["snapshot_index"] = index }
             if let index = s.logStartIndex { object["log_start_index"] = index }
+            if let reason = s.recoveryReason { object["recovery_reason"] = reason }
+            if let cluster = s.clusterID { object["cluster_id"] = hex(cluster) }
             return object
         }
     }
@@ -85,6 +87,10 @@ struct Status: AsyncParsableCommand {
         let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
         for row in table {
             print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+        }
+        // Why a recovering replica serves nobody yet, under the table.
+        for case (_, .success(let s)) in rows {
+            if let reason = s.recoveryReason { print("replica \(s.replicaID) is recovering: \(reason)") }
         }
     }
 

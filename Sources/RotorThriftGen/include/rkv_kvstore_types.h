@@ -478,6 +478,10 @@ struct _RkvStatusResponse
   gboolean __isset_snapshot_index;
   gint64 log_start_index;
   gboolean __isset_log_start_index;
+  gchar * recovery_reason;
+  gboolean __isset_recovery_reason;
+  gint64 cluster_id;
+  gboolean __isset_cluster_id;
 };
 typedef struct _RkvStatusResponse RkvStatusResponse;
 
