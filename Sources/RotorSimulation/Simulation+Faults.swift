@@ -90,10 +90,14 @@ extension Simulation {
         (0..<options.replicaCount).allSatisfy { id in id == victim || !diskIsLost(id) }
     }
 
-    /// A wiped disk not yet rebuilt: recovering, or down with the recovering flag or nothing on it.
+    /// A wiped disk not yet rebuilt (an empty disk that never held anything is not lost).
     private func diskIsLost(_ id: Int) -> Bool {
-        if let core = core(id) { return core.isRecovering }
-        return replicas[id].disk.durable.recovering || replicas[id].disk.durable == .initial
+        guard lostDisks.contains(id) else { return false }
+        if let core = core(id), !core.isRecovering {
+            lostDisks.remove(id)
+            return false
+        }
+        return true
     }
 
     private func applyPartitions() {

@@ -40,9 +40,19 @@ extension Simulation {
         }
         nextFaultID += 1
         let late = Int(random.next() % UInt64(options.replicaCount))
-        perform(.partition(id: nextFaultID, isolating: [late], oneWay: false,
-                           lasting: random.between(VirtualTime.seconds(1)...VirtualTime.seconds(5))))
+        let isolation = random.between(VirtualTime.seconds(2)...VirtualTime.seconds(6))
+        perform(.partition(id: nextFaultID, isolating: [late], oneWay: false, lasting: isolation))
         note("bring-up one machine at a time: all declared new, replica \(late) cut off from boot")
+        // Meanwhile the others crash and lose disks: the late replica's empty
+        // disk then meets a lost one while the only copy is down.
+        var time = random.between(VirtualTime.milliseconds(300)...VirtualTime.milliseconds(800))
+        while time < isolation {
+            let victim = random.pick((0..<options.replicaCount).filter { $0 != late })
+            let lasting = random.between(VirtualTime.milliseconds(300)...VirtualTime.milliseconds(3000))
+            scheduler.schedule(.fault(random.chance(0.5) ? .wipe(replica: victim, restartAfter: lasting)
+                                                        : .crash(replica: victim, restartAfter: lasting)), at: time)
+            time += random.between(VirtualTime.milliseconds(200)...VirtualTime.milliseconds(900))
+        }
     }
 
     private func checkLiveness() {
@@ -79,7 +89,9 @@ extension Simulation {
         let cores = (0..<options.replicaCount).compactMap { core($0) }
         guard cores.count == options.replicaCount, let first = cores.first else { return false }
         let digest = machine(0).digest()
-        return cores.allSatisfy { $0.commitIndex == first.commitIndex && $0.term == first.term && $0.status == .normal && !$0.isRecovering }
+        // Quiet too: every log wholly committed (a term that just opened has its no-op still in flight).
+        return cores.allSatisfy { $0.commitIndex == first.commitIndex && $0.lastIndex == first.commitIndex && $0.term == first.term
+                                  && $0.status == .normal && !$0.isRecovering }
             && (0..<options.replicaCount).allSatisfy { machine($0).appliedIndex == first.commitIndex && machine($0).digest() == digest }
     }
 

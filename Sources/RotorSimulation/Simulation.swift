@@ -37,6 +37,8 @@ public final class Simulation {
     /// (`initial_cluster_state`); `.auto` when unset. A start consumes it, as
     /// the README tells operators to remove "new" once a replica has run.
     public var initialClusterStates: [Int: InitialClusterState] = [:]
+    /// Replicas whose disk was wiped and that have not rebuilt it yet.
+    var lostDisks: Set<Int> = []
     var firstWriteAfterHeal: Int64?
 
     public init(seed: UInt64, options: SimulationOptions = SimulationOptions(),
@@ -132,6 +134,7 @@ public final class Simulation {
     public func wipe(_ id: Int) {
         replicas[id].crash()
         replicas[id].disk.wipe()
+        lostDisks.insert(id)
         note("replica \(id) crashed and lost its disk")
     }
 

@@ -142,10 +142,11 @@ struct ClusterTestError: Error, CustomStringConvertible {
 /// `[testing] allow_fault_injection`, so that `isolate` and `heal` work.
 func clusterConfiguration(id: Int, ports: [Int], dataDirectory: String, secret: String, electionTimeoutMilliseconds: Int,
                           clientToken: String? = nil, fsync: String = "never", storage: String = "", logLevel: String? = nil,
-                          faultInjection: Bool = false) -> String {
+                          faultInjection: Bool = false, initialClusterState: String? = nil) -> String {
     """
     [deployment]
     mode = "replicated"
+    \(initialClusterState.map { "initial_cluster_state = \"\($0)\"" } ?? "")
     instance_id = \(id)
     replica_endpoints = [\(ports.map { "\"127.0.0.1:\($0)\"" }.joined(separator: ", "))]
     [server]

@@ -77,6 +77,51 @@ struct DurabilityProcessTests {
         }
     }
 
+    /// Issue 11's story, as an operator bringing a cluster up one machine at
+    /// a time would: 0 and 2 start first (declared new) and acknowledge five
+    /// writes; 0 dies; 2 loses its data directory and restarts (no longer
+    /// declared new); 1 starts for the first time. The writes live on 0's
+    /// disk alone: until 0 is back, 1 and 2 must serve nothing (never "not
+    /// found"); then the cluster serves the five keys again, with no operator.
+    @Test func emptyDisksNeverStartASecondClusterBesideALiveOne() async throws {
+        let cluster = try await ProcessCluster(electionTimeoutMilliseconds: 600, logLevel: "notice", initialClusterState: "new",
+                                               start: [0, 2])
+        try await cluster.run { cluster in
+            _ = try await cluster.waitForLeader(among: [0, 2])
+            let written = try await Self.write(cluster, keys: 5, prefix: "k", writers: 1)
+            #expect(written.count == 5)
+            try await cluster.kill(0)
+            try await cluster.kill(2)
+            try cluster.wipe(2)
+            try cluster.setInitialClusterState(nil, of: 2)
+            try await cluster.restart(2)
+            try await cluster.restart(1)
+            try await Task.sleep(for: cluster.electionTimeout * 5)
+            let waiting = await cluster.statuses(among: [1, 2])
+            #expect(waiting.values.allSatisfy { $0.role != .leader }, "a cluster started beside the live one: \(waiting)")
+            #expect(waiting[2]?.role == .recovering && waiting[2]?.recoveryReason != nil, "replica 2 says why it waits: \(waiting)")
+            for replica in [1, 2] {
+                let client = cluster.client(of: replica, timeout: .seconds(2))
+                for key in written.keys {
+                    for consistency in [ReadConsistency.linearizable, .local] {
+                        do {
+                            let value = try await client.get(Bytes(utf8: key), options: ReadOptions(consistency: consistency))
+                            Issue.record("replica \(replica) answered a \(consistency) get of \(key) (found: \(value.value != nil)) with the only copy down")
+                        } catch let error as KVError {
+                            #expect(error.code == .unavailable || error.code == .timeout, "\(key) on replica \(replica): \(error)")
+                        }
+                    }
+                }
+                await client.shutdown()
+            }
+            try await cluster.restart(0)
+            _ = try await cluster.waitForLeader()
+            try await Self.expectConverged(cluster, holding: written)
+            let ids = Set(await cluster.statuses().values.compactMap(\.clusterID))
+            #expect(ids.count == 1, "one cluster id on every replica: \(ids)")
+        }
+    }
+
     // MARK: Helpers
 
     /// Puts `keys` distinct keys from `writers` concurrent clients; returns what was acknowledged.

@@ -14,6 +14,7 @@ final class ProcessCluster: ClusterHarness {
     let directory: URL
     private let binary: URL
     private let processes = NIOLockedValueBox<[Int: Process]>([:])
+    private let configure: @Sendable (Int, String?) -> String
 
     /// The server binary: $ROTORKV_SERVER_BIN, or the one built beside the tests.
     static var serverBinary: URL? {
@@ -27,8 +28,9 @@ final class ProcessCluster: ClusterHarness {
     }
 
     /// `faultInjection` lets the replicas be partitioned (`isolate`, `heal`).
+    /// `initialClusterState` goes into every replica's `[deployment]`; only `start` are started.
     init(electionTimeoutMilliseconds: Int = 1000, fsync: String = "never", storage: String = "", logLevel: String? = nil,
-         faultInjection: Bool = false) async throws {
+         faultInjection: Bool = false, initialClusterState: String? = nil, start: [Int] = [0, 1, 2]) async throws {
         guard let binary = Self.serverBinary else { throw ClusterTestError("rotorkv-server is not built; set ROTORKV_SERVER_BIN") }
         self.binary = binary
         let ports = try freeLoopbackPorts(3)
@@ -36,13 +38,20 @@ final class ProcessCluster: ClusterHarness {
         electionTimeout = .milliseconds(electionTimeoutMilliseconds)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("rotorkv-processes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for id in 0..<3 {
-            let text = clusterConfiguration(id: id, ports: ports, dataDirectory: directory.appendingPathComponent("replica-\(id)").path,
-                                            secret: secret, electionTimeoutMilliseconds: electionTimeoutMilliseconds,
-                                            fsync: fsync, storage: storage, logLevel: logLevel, faultInjection: faultInjection)
-            try text.write(to: configurationFile(id), atomically: true, encoding: .utf8)
+        let (directory, secret) = (directory, secret)
+        configure = { id, state in
+            clusterConfiguration(id: id, ports: ports, dataDirectory: directory.appendingPathComponent("replica-\(id)").path,
+                                 secret: secret, electionTimeoutMilliseconds: electionTimeoutMilliseconds,
+                                 fsync: fsync, storage: storage, logLevel: logLevel, faultInjection: faultInjection,
+                                 initialClusterState: state)
         }
-        for id in 0..<3 { try await restart(id) }
+        for id in 0..<3 { try setInitialClusterState(initialClusterState, of: id) }
+        for id in start { try await restart(id) }
+    }
+
+    /// Rewrites a replica's configuration with another `initial_cluster_state` (nil: the default), for its next start.
+    func setInitialClusterState(_ state: String?, of replica: Int) throws {
+        try configure(replica, state).write(to: configurationFile(replica), atomically: true, encoding: .utf8)
     }
 
     private func configurationFile(_ id: Int) -> URL { directory.appendingPathComponent("replica-\(id).toml") }
