@@ -4,6 +4,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# A small scan byte bound, so that `scan` must follow continuations across pages.
+server_toml_extra=$'[limits]\nmax_scan_bytes = 80'
 source scripts/lib-local-server.sh || exit 1
 dead=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
@@ -36,6 +38,12 @@ check "cas expected"       0 "OK index="         -- kv cas greeting --expected h
 check "cas needs a mode"   64 "exactly one of"   -- kv cas greeting bye
 check "scan"               0 $'greeting\tbye'    -- kv scan --start a --limit 10
 check "scan --json"        0 '"entries":[{"key":"greeting","value":"bye"}' -- kv scan --limit 1 --json
+value40=$(printf 'v%.0s' $(seq 1 40))
+for key in p1 p2 p3; do kv put "$key" "$value40" >/dev/null; done
+check "scan pages by bytes" 0 $'p1\t'"$value40"$'\np2\t'"$value40"$'\np3\t'"$value40" -- kv scan --start p --end q --limit 3
+check "scan stops at --limit" 0 "(more: continue with --start p3)" -- kv scan --start p --end q --limit 2
+check "scan --json pages"  0 '{"key":"p3","value":"v' -- kv scan --start p --end q --limit 3 --json
+check "scan --all"         0 $'p3\t'"$value40"    -- kv scan --start p --end q --limit 1 --all
 check "delete"             0 "DELETED index="    -- kv delete greeting
 check "delete again"       0 "ABSENT index="     -- kv delete greeting
 check "empty key"          2 "INVALID_ARGUMENT"  -- kv put "" value
@@ -44,6 +52,10 @@ check "status"             0 "standalone"        -- kv status
 check "status --json"      0 '"role":"standalone"' -- kv status --json
 check "status columns"     0 "SNAPSHOT  KEYS  DIGEST" -- kv status
 check "status digest"      0 '"snapshot_index":0,"state_digest":"' -- kv status --json
+check "health"             0 "healthy: 1 of 1 replicas up" -- kv health
+check "health --json"      0 '"healthy":true'    -- kv health --json
+check "health, server down" 3 "replica 127.0.0.1:$dead: down" -- "$bin/rotorkv" health --server "127.0.0.1:$dead" --timeout 0.5
+check "health help"        0 "--max-lag"         -- "$bin/rotorkv" help health
 check "ping"               0 "PONG"              -- kv ping
 check "ping --token"       0 "PONG"              -- kv ping --token anything
 check "token from env"     0 "PONG"              -- env ROTORKV_CLIENT_TOKEN=anything "$bin/rotorkv" ping --server "127.0.0.1:$port"

@@ -12,15 +12,31 @@
 # Logs go to run/replica-N.log, process ids to run/replica-N.pid. Data lives in
 # data/replica-N (the [storage] data_dir of each file); it survives stop/start.
 # ROTORKV_CLUSTER_WORKDIR runs the cluster in another directory (its run/ and data/);
-# ROTORKV_CLUSTER_CONFIG takes replica-{0,1,2}.toml from another directory.
+# ROTORKV_CLUSTER_CONFIG takes replica-{0,1,2}.toml from another directory;
+# ROTORKV_BASE_PORT (default 9090) listens on that port and the next two instead,
+# with config/cluster's files rewritten to those ports in run/config/.
+# The tests use all three to run a cluster beside the README's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 workdir=${ROTORKV_CLUSTER_WORKDIR:-$root}
-configs=${ROTORKV_CLUSTER_CONFIG:-$root/config/cluster}
 run="$workdir/run"
-servers="127.0.0.1:9090,127.0.0.1:9091,127.0.0.1:9092"
+base=${ROTORKV_BASE_PORT:-9090}
+servers="127.0.0.1:$base,127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2))"
 mkdir -p "$run"
+if [[ -n "${ROTORKV_CLUSTER_CONFIG:-}" ]]; then
+    configs=$ROTORKV_CLUSTER_CONFIG
+elif [[ "$base" == 9090 ]]; then
+    configs=$root/config/cluster
+else
+    configs=$run/config
+    mkdir -p "$configs"
+    for id in 0 1 2; do
+        sed -e 's/127\.0\.0\.1:9090/127.0.0.1:@P0@/g' -e 's/127\.0\.0\.1:9091/127.0.0.1:@P1@/g' -e 's/127\.0\.0\.1:9092/127.0.0.1:@P2@/g' \
+            -e "s/@P0@/$base/g" -e "s/@P1@/$((base + 1))/g" -e "s/@P2@/$((base + 2))/g" \
+            "$root/config/cluster/replica-$id.toml" > "$configs/replica-$id.toml"
+    done
+fi
 
 bin_dir() {
     if [[ -z "${ROTORKV_BIN:-}" ]]; then
@@ -103,5 +119,5 @@ case "$command" in
     pause) kill -STOP "$(pid_of "${2:?replica id}")" && echo "replica $2 paused (SIGSTOP)" ;;
     resume) kill -CONT "$(pid_of "${2:?replica id}")" && echo "replica $2 resumed (SIGCONT)" ;;
     wipe) stop_all; rm -rf "$workdir"/data/replica-{0,1,2}; echo "data directories removed" ;;
-    *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

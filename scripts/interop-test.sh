@@ -22,6 +22,7 @@ replica_endpoints = ["127.0.0.1:$port"]
 [limits]
 max_key_bytes = 1024
 max_value_bytes = 2097152
+max_scan_bytes = 2500000        # two 1 MiB values per scan page: tests/interop pages through five
 [testing]
 allow_fault_injection = true
 [logging]

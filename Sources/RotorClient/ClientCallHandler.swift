@@ -123,7 +123,22 @@ final class ClientCallHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if case WireError.frameTooLarge(let length, let limit) = error, let call = inFlight.popFirst() {
+            call.timer?.cancel()
+            call.promise?.fail(Self.replyTooLarge(call.method, from: endpoint, length: length, limit: limit))
+        }
         fail(context, KVError.unavailable("connection to \(endpoint) failed: \(error)"))
+    }
+
+    /// The reply of the oldest call (replies come in call order) is over this
+    /// client's frame limit. Asking again would bring the same reply, so it is
+    /// TOO_LARGE, not retryable, and says what to change.
+    static func replyTooLarge(_ method: ClientRequest.Method?, from endpoint: String, length: Int64, limit: Int) -> KVError {
+        let name = method?.rawValue ?? "authenticate"
+        let advice = method == .scan
+            ? "lower the scan limit (or the server's limits.max_scan_bytes), or raise the client's max frame size (ClientConfiguration.maxFrameBytes)"
+            : "raise the client's max frame size (ClientConfiguration.maxFrameBytes)"
+        return .tooLarge("the reply to \(name) from \(endpoint) is a frame of \(length) bytes, over this client's limit of \(limit) bytes: \(advice)")
     }
 
     private func fail(_ context: ChannelHandlerContext, _ error: KVError) {

@@ -45,7 +45,7 @@ public final class ClusterReplica: Sendable {
                                authenticator: ClusterAuthenticator(secret: secret), loop: group.next(), logger: logger)
         let forwarder = LeaderForwarder(endpoints: configuration.replicaEndpoints, group: group,
                                         maxFrameBytes: configuration.maxFrameBytes, clientToken: configuration.security.clientToken)
-        let routing = RoutingManager(node: node, forwarder: forwarder)
+        let routing = RoutingManager(node: node, forwarder: forwarder, maxScanBytes: configuration.limits.maxScanBytes)
         self.node = node
         self.routing = routing
         self.forwarder = forwarder

@@ -25,10 +25,14 @@ public final class RoutingManager: RequestHandler, PeerCallHandler {
     /// The last digest computed and the applied index it belongs to: polling
     /// an idle replica's status costs no pass over the state.
     private let lastDigest = NIOLockedValueBox<(index: Int64, digest: UInt64)?>(nil)
+    /// `[limits] max_scan_bytes`: every scan page (LOCAL, min_index or
+    /// LINEARIZABLE) ends early past this many bytes, with a continuation.
+    private let maxScanBytes: Int
 
-    init(node: ReplicaNode, forwarder: LeaderForwarder) {
+    init(node: ReplicaNode, forwarder: LeaderForwarder, maxScanBytes: Int) {
         self.node = node
         self.forwarder = forwarder
+        self.maxScanBytes = maxScanBytes
     }
 
     public func handle(_ request: ClientRequest, reply: @escaping @Sendable (Result<ClientResponse, KVError>) -> Void) {
@@ -36,10 +40,7 @@ public final class RoutingManager: RequestHandler, PeerCallHandler {
         case .get(let get): read(request, get.options, reply: reply) { machine in
             .get(GetResponse(value: machine.get(get.key), appliedIndex: machine.appliedIndex))
         }
-        case .scan(let scan): read(request, scan.options, reply: reply) { machine in
-            let page = machine.scan(from: scan.startKey, to: scan.endKey, limit: Int(scan.limit))
-            return .scan(ScanResponse(entries: page.entries, continuation: page.continuation, appliedIndex: machine.appliedIndex))
-        }
+        case .scan(let scan): read(request, scan.options, reply: reply) { [maxScanBytes] in .scan($0.scan(scan, maxBytes: maxScanBytes)) }
         case .put(let put): write(request, .put(key: put.key, value: put.value), put.options, reply: reply)
         case .delete(let delete): write(request, .delete(key: delete.key), delete.options, reply: reply)
         case .compareAndSet(let cas):

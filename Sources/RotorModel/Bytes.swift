@@ -38,4 +38,12 @@ public struct KeyValue: Sendable, Hashable {
         self.key = key
         self.value = value
     }
+
+    /// What this entry adds to a scan reply in the binary protocol: its key
+    /// and value, each with a field header (3 bytes) and a length (4 bytes),
+    /// plus the struct's stop byte. Scans count this against `max_scan_bytes`.
+    public var wireBytes: Int { key.count + value.count + Self.wireOverheadBytes }
+
+    /// The binary protocol's bytes per entry beyond its key and value.
+    public static let wireOverheadBytes = 15
 }

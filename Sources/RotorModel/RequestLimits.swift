@@ -6,14 +6,25 @@ public struct RequestLimits: Sendable, Equatable {
     public var maxValueBytes: Int
     /// The most entries one scan may return.
     public var maxScanLimit: Int32
+    /// The most key and value bytes (`KeyValue.wireBytes`) one scan reply
+    /// carries: a page that would exceed it ends early with a `continuation`.
+    /// The first entry is always returned, so a scan always makes progress.
+    public var maxScanBytes: Int
+
+    public static let defaultMaxScanBytes = 4 << 20
 
     public static let `default` = RequestLimits(maxKeyBytes: 4096, maxValueBytes: 4 << 20, maxScanLimit: 10_000)
 
-    public init(maxKeyBytes: Int, maxValueBytes: Int, maxScanLimit: Int32) {
+    public init(maxKeyBytes: Int, maxValueBytes: Int, maxScanLimit: Int32, maxScanBytes: Int = RequestLimits.defaultMaxScanBytes) {
         self.maxKeyBytes = maxKeyBytes
         self.maxValueBytes = maxValueBytes
         self.maxScanLimit = maxScanLimit
+        self.maxScanBytes = maxScanBytes
     }
+
+    /// Bytes of a scan reply beyond its entries: the message header, the
+    /// result struct, the applied index and a `continuation` key.
+    public var scanReplyOverheadBytes: Int { maxKeyBytes + 1024 }
 
     /// Checks a request before it is served. Errors carry the wire code the client sees.
     public func validate(_ request: ClientRequest) throws(KVError) {

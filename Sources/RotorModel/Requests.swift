@@ -1,9 +1,17 @@
 /// How fresh a read must be (IDL `ReadConsistency`).
-public enum ReadConsistency: Int32, Sendable {
+public enum ReadConsistency: Int32, Sendable, CaseIterable, CustomStringConvertible {
     /// Served from this replica's applied state; may be stale on a follower.
     case local = 0
     /// Served by the leader after it confirms leadership with a majority (ReadIndex).
     case linearizable = 1
+
+    /// The IDL spelling.
+    public var description: String {
+        switch self {
+        case .local: "LOCAL"
+        case .linearizable: "LINEARIZABLE"
+        }
+    }
 }
 
 /// Options shared by the read RPCs (IDL `ReadOptions`).

@@ -45,12 +45,15 @@ public enum ConfigurationLoader {
             config.eventLoopThreads = try server.int("event_loop_threads", in: 0...256) ?? config.eventLoopThreads
             try server.finish()
         }
+        var scanBytes: Int?
         if var limits = try document.section("limits") {
             config.limits.maxKeyBytes = try limits.int("max_key_bytes", in: 1...(1 << 20)) ?? config.limits.maxKeyBytes
             config.limits.maxValueBytes = try limits.int("max_value_bytes", in: 0...(1 << 30)) ?? config.limits.maxValueBytes
             config.limits.maxScanLimit = Int32(try limits.int("max_scan_limit", in: 1...1_000_000) ?? Int(config.limits.maxScanLimit))
+            scanBytes = try limits.int("max_scan_bytes", in: 1...(1 << 30))
             try limits.finish()
         }
+        try settleScanBytes(scanBytes, in: &config, document)
         if var logging = try document.section("logging") {
             if let level = try logging.string("level") {
                 guard let parsed = Logger.Level(rawValue: level) else {
@@ -123,6 +126,23 @@ public enum ConfigurationLoader {
             endpoints.append(endpoint)
         }
         return endpoints
+    }
+
+    /// A scan reply must fit the frame: `max_scan_bytes` of entries plus the
+    /// reply's own overhead (with a `continuation` key). Unset, it is 4 MiB,
+    /// or less when the frame is too small for that.
+    private static func settleScanBytes(_ scanBytes: Int?, in config: inout ServerConfiguration,
+                                        _ document: StrictTable) throws(ConfigurationError) {
+        let overhead = config.limits.scanReplyOverheadBytes
+        let room = config.maxFrameBytes - overhead
+        guard let scanBytes else {
+            config.limits.maxScanBytes = max(1, min(RequestLimits.defaultMaxScanBytes, room / 2))
+            return
+        }
+        guard scanBytes <= room else {
+            throw ConfigurationError("\(document.source): limits.max_scan_bytes (\(scanBytes)) must be at most server.max_frame_bytes (\(config.maxFrameBytes)) minus \(overhead) bytes of reply overhead (limits.max_key_bytes + 1024), that is \(max(0, room)); a full scan reply would not fit a frame")
+        }
+        config.limits.maxScanBytes = scanBytes
     }
 
     private static func checkFrameFitsLimits(_ config: ServerConfiguration, _ document: StrictTable) throws(ConfigurationError) {

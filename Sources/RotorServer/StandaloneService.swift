@@ -11,9 +11,12 @@ public final class StandaloneService: RequestHandler {
     private let state = NIOLockedValueBox(KvStateMachine())
     private let endpoint: String
     private let started = ContinuousClock.now
+    /// `[limits] max_scan_bytes`: a scan page ends early past this many bytes.
+    private let maxScanBytes: Int
 
-    public init(endpoint: String) {
+    public init(endpoint: String, maxScanBytes: Int = RequestLimits.defaultMaxScanBytes) {
         self.endpoint = endpoint
+        self.maxScanBytes = maxScanBytes
     }
 
     public func handle(_ request: ClientRequest, reply: @escaping @Sendable (Result<ClientResponse, KVError>) -> Void) {
@@ -23,10 +26,7 @@ public final class StandaloneService: RequestHandler {
     func serve(_ request: ClientRequest) throws(KVError) -> ClientResponse {
         switch request {
         case .get(let get): return try read(get.options) { .get(GetResponse(value: $0.get(get.key), appliedIndex: $0.appliedIndex)) }
-        case .scan(let scan): return try read(scan.options) { machine in
-            let page = machine.scan(from: scan.startKey, to: scan.endKey, limit: Int(scan.limit))
-            return .scan(ScanResponse(entries: page.entries, continuation: page.continuation, appliedIndex: machine.appliedIndex))
-        }
+        case .scan(let scan): return try read(scan.options) { [maxScanBytes] in .scan($0.scan(scan, maxBytes: maxScanBytes)) }
         case .put(let put): return try write(.put(key: put.key, value: put.value), put.options)
         case .delete(let delete): return try write(.delete(key: delete.key), delete.options)
         case .compareAndSet(let cas): return try write(.compareAndSet(key: cas.key, expected: cas.expected, newValue: cas.newValue), cas.options)

@@ -78,6 +78,7 @@ final class ThriftConnectionHandler: ChannelDuplexHandler {
             case .authenticate(let token, let seqid): authenticate(token: token, seqid: seqid)
             case .injectFault(let rule, let proof, let seqid): injectFault(rule, proof: proof, seqid: seqid, context: context)
             case .unknownMethod(let name, let seqid): answerUnknownMethod(name, seqid: seqid)
+            case .refused(let method, let error, let seqid): refuse(method, error, seqid: seqid)
             }
         } catch .invalidArguments(let method, let seqid, let reason) {
             logger.info("rejected a call with invalid arguments", metadata: ["method": "\(method)", "reason": "\(reason)"])
@@ -137,6 +138,14 @@ final class ThriftConnectionHandler: ChannelDuplexHandler {
     }
 
     // MARK: Dispatch
+
+    /// Answers a call whose arguments hold an undefined value with its error,
+    /// unless the connection must log in first (UNAUTHORIZED comes first, as for any call).
+    private func refuse(_ method: ClientRequest.Method, _ error: KVError, seqid: Int32) {
+        let error = security.tokenVerifier != nil && !authenticated
+            ? KVError(.unauthorized, "call authenticate with the client token first") : error
+        answer(ticket: replies.reserve()) { codec, buffer in codec.encodeReply(.failure(error), method: method, seqid: seqid, into: &buffer) }
+    }
 
     private func dispatch(_ request: ClientRequest, seqid: Int32, context: ChannelHandlerContext) {
         let ticket = replies.reserve()

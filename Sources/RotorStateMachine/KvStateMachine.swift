@@ -90,6 +90,15 @@ public struct KvStateMachine: Sendable {
         data.entries(from: start, to: end, limit: limit)
     }
 
+    /// Serves `request` from this state: at most `request.limit` entries and,
+    /// past the first, at most `maxBytes` of `KeyValue.wireBytes`, so that the
+    /// reply fits a frame whatever the values' sizes. A page cut short by
+    /// either bound carries the `continuation` to resume from.
+    public func scan(_ request: ScanRequest, maxBytes: Int) -> ScanResponse {
+        let page = data.entries(from: request.startKey, to: request.endKey, limit: Int(request.limit), maxBytes: maxBytes)
+        return ScanResponse(entries: page.entries, continuation: page.continuation, appliedIndex: appliedIndex)
+    }
+
     /// How a write carrying `session` would be treated now, changing nothing:
     /// a server may answer a retry of an applied write without logging it.
     public func lookup(_ session: ClientSession) -> ClientSessionTable.Lookup {

@@ -60,12 +60,17 @@ public struct OrderedKeyMap: Sendable {
         return old
     }
 
-    /// Keys in [start, end) in order, at most `limit` of them. `continuation` is
-    /// the first key in range not returned when more remain (the next page's
-    /// start), nil when the range is exhausted. A nil `end` means no upper bound.
-    public func entries(from start: Bytes, to end: Bytes?, limit: Int) -> (entries: [KeyValue], continuation: Bytes?) {
+    /// Keys in [start, end) in order, at most `limit` of them and, past the
+    /// first, no more than `maxBytes` of `KeyValue.wireBytes` in all (the
+    /// first entry is always returned, so a scan always makes progress).
+    /// `continuation` is the first key in range not returned when more remain
+    /// (the next page's start), nil when the range is exhausted. A nil `end`
+    /// means no upper bound.
+    public func entries(from start: Bytes, to end: Bytes?, limit: Int,
+                        maxBytes: Int = .max) -> (entries: [KeyValue], continuation: Bytes?) {
         precondition(limit >= 0, "scan limit must not be negative, got \(limit)")
         var result: [KeyValue] = []
+        var bytes = 0
         result.reserveCapacity(Swift.min(limit, count))
         var (chunkIndex, position) = firstPosition(notLessThan: start)
         while chunkIndex < chunks.count {
@@ -74,7 +79,10 @@ public struct OrderedKeyMap: Sendable {
                 let key = chunk[position]
                 if let end, !bytesLess(key, end) { return (result, nil) }
                 if result.count == limit { return (result, key) }
-                result.append(KeyValue(key: key, value: value(ofIndexed: key)))
+                let entry = KeyValue(key: key, value: value(ofIndexed: key))
+                bytes += entry.wireBytes
+                if bytes > maxBytes && !result.isEmpty { return (result, key) }
+                result.append(entry)
                 position += 1
             }
             chunkIndex += 1

@@ -4,26 +4,33 @@ import RotorThriftGen
 
 /// Client requests ↔ the generated `rkv_kv_store_*_args` structs.
 extension ThriftMessageCodec {
-    func readArguments(_ method: ClientRequest.Method) throws(WireError) -> ClientRequest {
+    /// The request a call's arguments hold, or the declared error for
+    /// arguments that decode but hold a value the IDL does not define (an
+    /// out-of-range enum): the client gets INVALID_ARGUMENT naming the field.
+    func readArguments(_ method: ClientRequest.Method) throws(WireError) -> Result<ClientRequest, KVError> {
         switch method {
         case .get:
-            try readStruct(rkv_kv_store_get_args_get_type(), as: RkvKvStoreGetArgs.self) { .get(Self.getRequest($0.pointee.request)) }
+            try readStruct(rkv_kv_store_get_args_get_type(), as: RkvKvStoreGetArgs.self) { args in
+                Result { () throws(KVError) in .get(try Self.getRequest(args.pointee.request)) }
+            }
         case .put:
-            try readStruct(rkv_kv_store_put_args_get_type(), as: RkvKvStorePutArgs.self) { .put(Self.putRequest($0.pointee.request)) }
+            try readStruct(rkv_kv_store_put_args_get_type(), as: RkvKvStorePutArgs.self) { .success(.put(Self.putRequest($0.pointee.request))) }
         case .delete:
             try readStruct(rkv_kv_store_delete_key_args_get_type(), as: RkvKvStoreDeleteKeyArgs.self) {
-                .delete(Self.deleteRequest($0.pointee.request))
+                .success(.delete(Self.deleteRequest($0.pointee.request)))
             }
         case .compareAndSet:
             try readStruct(rkv_kv_store_compare_and_set_args_get_type(), as: RkvKvStoreCompareAndSetArgs.self) {
-                .compareAndSet(Self.compareAndSetRequest($0.pointee.request))
+                .success(.compareAndSet(Self.compareAndSetRequest($0.pointee.request)))
             }
         case .scan:
-            try readStruct(rkv_kv_store_scan_args_get_type(), as: RkvKvStoreScanArgs.self) { .scan(Self.scanRequest($0.pointee.request)) }
+            try readStruct(rkv_kv_store_scan_args_get_type(), as: RkvKvStoreScanArgs.self) { args in
+                Result { () throws(KVError) in .scan(try Self.scanRequest(args.pointee.request)) }
+            }
         case .ping:
-            try readStruct(rkv_kv_store_ping_args_get_type(), as: RkvKvStorePingArgs.self) { _ in .ping }
+            try readStruct(rkv_kv_store_ping_args_get_type(), as: RkvKvStorePingArgs.self) { _ in .success(.ping) }
         case .status:
-            try readStruct(rkv_kv_store_status_args_get_type(), as: RkvKvStoreStatusArgs.self) { _ in .status }
+            try readStruct(rkv_kv_store_status_args_get_type(), as: RkvKvStoreStatusArgs.self) { _ in .success(.status) }
         }
     }
 
@@ -67,8 +74,8 @@ extension ThriftMessageCodec {
 
     // MARK: Decoding
 
-    private static func getRequest(_ s: UnsafeMutablePointer<RkvGetRequest>) -> GetRequest {
-        GetRequest(key: GLibBridge.bytes(s.pointee.key), options: readOptions(s.pointee.options, isSet: s.pointee.__isset_options))
+    private static func getRequest(_ s: UnsafeMutablePointer<RkvGetRequest>) throws(KVError) -> GetRequest {
+        GetRequest(key: GLibBridge.bytes(s.pointee.key), options: try readOptions(s.pointee.options, isSet: s.pointee.__isset_options))
     }
 
     private static func putRequest(_ s: UnsafeMutablePointer<RkvPutRequest>) -> PutRequest {
@@ -87,19 +94,30 @@ extension ThriftMessageCodec {
                              options: writeOptions(s.pointee.options, isSet: s.pointee.__isset_options))
     }
 
-    private static func scanRequest(_ s: UnsafeMutablePointer<RkvScanRequest>) -> ScanRequest {
+    private static func scanRequest(_ s: UnsafeMutablePointer<RkvScanRequest>) throws(KVError) -> ScanRequest {
         ScanRequest(startKey: GLibBridge.bytes(s.pointee.start_key),
                     endKey: Bool(gboolean: s.pointee.__isset_end_key) ? GLibBridge.bytes(s.pointee.end_key) : nil,
                     limit: s.pointee.limit,
-                    options: readOptions(s.pointee.options, isSet: s.pointee.__isset_options))
+                    options: try readOptions(s.pointee.options, isSet: s.pointee.__isset_options))
     }
 
-    private static func readOptions(_ s: UnsafeMutablePointer<RkvReadOptions>?, isSet: gboolean) -> ReadOptions {
+    private static func readOptions(_ s: UnsafeMutablePointer<RkvReadOptions>?, isSet: gboolean) throws(KVError) -> ReadOptions {
         guard let s, isSet != 0 else { return ReadOptions() }
-        let consistency = s.pointee.__isset_consistency != 0
-            ? ReadConsistency(rawValue: Int32(s.pointee.consistency.rawValue)) ?? .linearizable
-            : .local
+        var consistency = ReadConsistency.local
+        if s.pointee.__isset_consistency != 0 {
+            // The generated reader stores any i32 it reads: check it against the IDL here.
+            let raw = Int32(bitPattern: UInt32(truncatingIfNeeded: s.pointee.consistency.rawValue))
+            guard let known = ReadConsistency(rawValue: raw) else { throw outOfRange("ReadOptions.consistency", raw, ReadConsistency.self) }
+            consistency = known
+        }
         return ReadOptions(consistency: consistency, minIndex: s.pointee.__isset_min_index != 0 ? Int64(s.pointee.min_index) : nil)
+    }
+
+    /// INVALID_ARGUMENT for an enum field holding a value its IDL enum does not define.
+    private static func outOfRange<E: CaseIterable & RawRepresentable>(_ field: String, _ value: Int32, _: E.Type) -> KVError
+    where E.RawValue == Int32 {
+        let defined = E.allCases.map { "\($0) = \($0.rawValue)" }.joined(separator: ", ")
+        return .invalidArgument("\(field) is \(value), which is not a defined value (\(defined))")
     }
 
     private static func writeOptions(_ s: UnsafeMutablePointer<RkvWriteOptions>?, isSet: gboolean) -> WriteOptions {

@@ -14,6 +14,10 @@ public enum DecodedCall: Sendable, Equatable {
     case injectFault(FaultRule, proof: [UInt8]?, seqid: Int32)
     /// Answered with TApplicationException UNKNOWN_METHOD; the connection stays up.
     case unknownMethod(name: String, seqid: Int32)
+    /// A client call whose arguments decode but hold a value the IDL does not
+    /// define (an out-of-range enum): answered with this declared `KvError`
+    /// (INVALID_ARGUMENT); the connection stays up.
+    case refused(ClientRequest.Method, KVError, seqid: Int32)
 }
 
 /// Encodes and decodes whole Thrift messages (binary protocol) with
@@ -60,7 +64,10 @@ public final class ThriftMessageCodec {
             }
             do throws(WireError) {
                 if let method = ClientRequest.Method(rawValue: header.name) {
-                    return .call(try readArguments(method), seqid: header.seqid)
+                    switch try readArguments(method) {
+                    case .success(let request): return .call(request, seqid: header.seqid)
+                    case .failure(let error): return .refused(method, error, seqid: header.seqid)
+                    }
                 }
                 if let method = PeerCall.Method(rawValue: header.name) {
                     if fastPath, method == .appendEntry, let (call, proof) = try fastAppendEntries(frame) {

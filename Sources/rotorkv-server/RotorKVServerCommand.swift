@@ -109,7 +109,7 @@ struct RotorKVServerCommand: AsyncParsableCommand {
         let threads = configuration.eventLoopThreads == 0 ? System.coreCount : configuration.eventLoopThreads
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let endpoint = configuration.listenEndpoint
-        var service: any RequestHandler = StandaloneService(endpoint: endpoint.description)
+        var service: any RequestHandler = StandaloneService(endpoint: endpoint.description, maxScanBytes: configuration.limits.maxScanBytes)
         if configuration.allowFaultInjection {
             logger.warning("[testing] allow_fault_injection is on: gets of \(ErrorInjectingService.keyPrefix)<CODE> answer errors. Never use this in production.")
             service = ErrorInjectingService(wrapping: service)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RotorClient
 import RotorModel
 
 struct Get: AsyncParsableCommand {
@@ -83,45 +84,61 @@ struct CompareAndSet: AsyncParsableCommand {
 struct Scan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List keys in byte order over [start, end).",
-        discussion: "Prints one \"key<TAB>value\" line per entry. With --all, follows continuations to the end of the range.")
+        discussion: """
+            Prints one "key<TAB>value" line per entry, up to --limit entries. A
+            server ends a page early past its [limits] max_scan_bytes; the pages
+            are followed (by continuation) until --limit entries or the end of
+            the range. With --all, keeps going to the end of the range, --limit
+            entries per request.
+            """)
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var read: ReadOptionFlags
     @Option(help: "First key (inclusive); default: the beginning.") var start = ""
     @Option(help: "End key (exclusive); default: no end.") var end: String?
-    @Option(help: "Entries per request.") var limit: Int32 = 100
+    @Option(help: "The most entries to print (with --all: per request).") var limit: Int32 = 100
     @Flag(help: "Keep going until the end of the range.") var all = false
 
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+    }
+
     func run() async throws {
-        var cursor = Bytes(utf8: start)
-        var printed = 0
-        var entriesJSON: [[String: Any]] = []
-        var last: (continuation: Bytes?, appliedIndex: Int64) = (nil, 0)
-        repeat {
-            let page = try await withClient(connection) { [cursor] client throws(KVError) in
-                try await client.scan(from: cursor, to: end.map { Bytes(utf8: $0) }, limit: limit, options: read.readOptions)
-            }
-            for entry in page.entries {
-                if connection.json {
-                    var object: [String: Any] = [:]
-                    Output.put(entry.key, as: "key", in: &object)
-                    Output.put(entry.value, as: "value", in: &object)
-                    entriesJSON.append(object)
-                } else {
-                    print("\(Output.text(entry.key))\t\(Output.text(entry.value))")
-                }
-            }
-            printed += page.entries.count
-            last = (page.continuation, page.appliedIndex)
-            cursor = page.continuation ?? []
-        } while all && last.continuation != nil
+        let pages = try await withClient(connection) { client throws(KVError) in try await fetch(client) }
+        let entries = pages.flatMap(\.entries)
+        let continuation = pages.last?.continuation
         if connection.json {
-            var object: [String: Any] = ["entries": entriesJSON, "applied_index": last.appliedIndex]
-            Output.put(last.continuation, as: "continuation", in: &object)
+            var object: [String: Any] = ["entries": entries.map(Self.json), "applied_index": pages.last?.appliedIndex ?? 0]
+            Output.put(continuation, as: "continuation", in: &object)
             print(Output.encode(object))
-        } else if let continuation = last.continuation {
+            return
+        }
+        for entry in entries { print("\(Output.text(entry.key))\t\(Output.text(entry.value))") }
+        if let continuation {
             FileHandle.standardError.write(Data("(more: continue with --start \(Output.text(continuation)))\n".utf8))
         }
+    }
+
+    /// Pages until --limit entries (or, with --all, the end of the range) or the range ends.
+    private func fetch(_ client: RotorKVClient) async throws(KVError) -> [ScanResponse] {
+        var pages: [ScanResponse] = []
+        var cursor = Bytes(utf8: start)
+        var printed = 0
+        while true {
+            let want = all ? limit : limit - Int32(printed)
+            let page = try await client.scan(from: cursor, to: end.map { Bytes(utf8: $0) }, limit: want, options: read.readOptions)
+            pages.append(page)
+            printed += page.entries.count
+            guard let next = page.continuation, all || printed < Int(limit) else { return pages }
+            cursor = next
+        }
+    }
+
+    private static func json(_ entry: KeyValue) -> [String: Any] {
+        var object: [String: Any] = [:]
+        Output.put(entry.key, as: "key", in: &object)
+        Output.put(entry.value, as: "value", in: &object)
+        return object
     }
 }
 

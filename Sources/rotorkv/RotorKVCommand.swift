@@ -19,8 +19,10 @@ struct RotorKVCommand: AsyncParsableCommand {
               3  the cluster could not answer in time (UNAVAILABLE, TIMEOUT, OVERLOADED, NOT_LEADER):
                  for a write, the outcome is unknown; retrying it is safe
               4  the server failed (INTERNAL) or answered something unexpected
+              5  the write's session expired (SESSION_EXPIRED)
              64  bad command-line usage
+            health has its own: 0 healthy, 1 unhealthy (one line per problem), 3 no replica answered
             """,
         version: rotorKVVersion,
-        subcommands: [Get.self, Put.self, Delete.self, CompareAndSet.self, Scan.self, Status.self, Ping.self, Bench.self, Torture.self])
+        subcommands: [Get.self, Put.self, Delete.self, CompareAndSet.self, Scan.self, Status.self, Health.self, Ping.self, Bench.self, Torture.self])
 }

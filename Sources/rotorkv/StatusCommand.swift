@@ -22,24 +22,7 @@ struct Status: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let client = connection.makeClient()
-        var rows: [(Endpoint, Result<ReplicaStatus, KVError>)] = []
-        var pending = connection.endpoints
-        var asked: Set<Endpoint> = []
-        while let endpoint = pending.first {
-            pending.removeFirst()
-            guard asked.insert(endpoint).inserted else { continue }
-            do {
-                let status = try await client.status(of: endpoint, timeout: connection.timeoutDuration)
-                rows.append((endpoint, .success(status)))
-                // Every replica lists the whole cluster: one --server is enough to show them all.
-                pending += status.endpoints.compactMap(Endpoint.init(parsing:)).filter { !asked.contains($0) }
-            } catch {
-                rows.append((endpoint, .failure(error)))
-            }
-        }
-        await client.shutdown()
-        rows.sort { (try? $0.1.get().replicaID) ?? Int32.max < (try? $1.1.get().replicaID) ?? Int32.max }
+        let rows = await replicaStatuses(connection)
         let commit = rows.compactMap { try? $0.1.get().commitIndex }.max() ?? 0
         if connection.json {
             print(Output.encode(["replicas": rows.map { json($0.0, $0.1, commit: commit) }]))
@@ -106,4 +89,31 @@ struct Status: AsyncParsableCommand {
         if seconds < 7200 { return "\(seconds / 60)m" }
         return "\(seconds / 3600)h"
     }
+}
+
+/// One replica's endpoint and what its `status` call gave.
+typealias ReplicaRow = (Endpoint, Result<ReplicaStatus, KVError>)
+
+/// Asks each --server directly (no redirects), and every other replica the
+/// answering replicas list, so one --server covers the whole cluster. Sorted
+/// by replica id; replicas that did not answer come last.
+func replicaStatuses(_ connection: ConnectionOptions) async -> [ReplicaRow] {
+    let client = connection.makeClient()
+    var rows: [ReplicaRow] = []
+    var pending = connection.endpoints
+    var asked: Set<Endpoint> = []
+    while let endpoint = pending.first {
+        pending.removeFirst()
+        guard asked.insert(endpoint).inserted else { continue }
+        do {
+            let status = try await client.status(of: endpoint, timeout: connection.timeoutDuration)
+            rows.append((endpoint, .success(status)))
+            pending += status.endpoints.compactMap(Endpoint.init(parsing:)).filter { !asked.contains($0) }
+        } catch {
+            rows.append((endpoint, .failure(error)))
+        }
+    }
+    await client.shutdown()
+    rows.sort { (try? $0.1.get().replicaID) ?? Int32.max < (try? $1.1.get().replicaID) ?? Int32.max }
+    return rows
 }

@@ -22,6 +22,39 @@ import Testing
         }
     }
 
+    /// `[limits] max_scan_bytes` bounds scans on every read path of a cluster
+    /// replica: LOCAL on the leader, `min_index` on a follower, LINEARIZABLE
+    /// forwarded by a follower. Ten 1000-byte values against 3000 bytes come
+    /// back two a page, five pages, every key once. (The `[limits]` table
+    /// rides in after the harness's `[storage]` lines.)
+    @Test func scansPageByBytesOnEveryReadPath() async throws {
+        try await withCluster(storage: "[limits]\nmax_scan_bytes = 3000") { cluster in
+            let leader = try await cluster.waitForLeader()
+            let keys = (0..<10).map { Bytes(utf8: "page\($0)") }
+            let writer = cluster.client(of: leader)
+            var last: Int64 = 0
+            for key in keys { last = try await writer.put(key, Bytes(repeating: 0x61, count: 1000)).index }
+            await writer.shutdown()
+            let follower = (leader + 1) % 3
+            for (replica, options) in [(leader, ReadOptions()), (follower, ReadOptions(minIndex: last)),
+                                       (follower, ReadOptions(consistency: .linearizable))] {
+                let client = cluster.client(of: replica)
+                var seen: [Bytes] = []
+                var cursor: Bytes? = []
+                var pages = 0
+                while let start = cursor, pages < 10 {
+                    let page = try await client.scan(from: start, limit: 100, options: options)
+                    seen += page.entries.map(\.key)
+                    cursor = page.continuation
+                    pages += 1
+                }
+                await client.shutdown()
+                #expect(seen == keys, "replica \(replica), \(options)")
+                #expect(pages == 5, "replica \(replica), \(options)")
+            }
+        }
+    }
+
     @Test func twoReplicasDown() async throws {
         try await withCluster { try await ClusterScenarios.twoReplicasDown($0) }
     }

@@ -60,6 +60,7 @@ import Testing
             max_key_bytes = 100
             max_value_bytes = 1000
             max_scan_limit = 50
+            max_scan_bytes = 2048
             [logging]
             level = "debug"
             [consensus]
@@ -91,8 +92,15 @@ import Testing
         #expect(config.maxFrameBytes == 33_554_432)
         #expect(config.maxInFlightPerConnection == 8)
         #expect(config.eventLoopThreads == 3)
-        #expect(config.limits == RequestLimits(maxKeyBytes: 100, maxValueBytes: 1000, maxScanLimit: 50))
+        #expect(config.limits == RequestLimits(maxKeyBytes: 100, maxValueBytes: 1000, maxScanLimit: 50, maxScanBytes: 2048))
         #expect(config.logLevel == .debug)
+    }
+
+    /// Unset, max_scan_bytes is 4 MiB, or less when the frame is too small for a 4 MiB page.
+    @Test func maxScanBytesDefaultsWellUnderTheFrame() throws {
+        #expect(try ConfigurationLoader.parse("").limits.maxScanBytes == 4 << 20)
+        let small = try ConfigurationLoader.parse("[server]\nmax_frame_bytes = 1048576\n[limits]\nmax_value_bytes = 1024")
+        #expect(small.limits.maxScanBytes == (1_048_576 - 4096 - 1024) / 2)
     }
 
     @Test(arguments: [
@@ -106,6 +114,8 @@ import Testing
         ("[server]\nmax_frame_bytes = 1024", "server.max_frame_bytes (1024) is too small"),
         ("[logging]\nlevel = \"loud\"", "logging.level must be one of"),
         ("[limits]\nmax_key_bytes = 0", "limits.max_key_bytes must be in"),
+        ("[limits]\nmax_scan_bytes = 16777216", "limits.max_scan_bytes (16777216) must be at most server.max_frame_bytes (16777216) minus 5120"),
+        ("[limits]\nmax_scan_bytes = 0", "limits.max_scan_bytes must be in"),
         ("not toml at all", "test.toml:1"),
         ("[consensus]\ntype = \"raft\"", "consensus.type must be \"mock\""),
         ("[consensus]\nelection_timeout_ms = 100\nheartbeat_interval_ms = 50", "consensus.election_timeout_ms (100) must be at least 3"),

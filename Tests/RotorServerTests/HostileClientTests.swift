@@ -105,6 +105,45 @@ import Testing
         }
     }
 
+    /// `call` (a LINEARIZABLE read) with its ReadOptions.consistency, the only
+    /// i32 field 1 holding 1 in it, set to `value` instead: what a client of
+    /// another language could send, since Thrift does not check enums.
+    static func withConsistency(_ value: Int32, in call: ByteBuffer) throws -> ByteBuffer {
+        var bytes = Array(call.readableBytesView)
+        let field: [UInt8] = [8, 0, 1, 0, 0, 0, 1]  // type i32, id 1, value 1
+        let at = try #require((0...(bytes.count - field.count)).first { Array(bytes[$0..<($0 + field.count)]) == field })
+        withUnsafeBytes(of: value.bigEndian) { bytes.replaceSubrange((at + 3)..<(at + 7), with: $0) }
+        return ByteBuffer(bytes: bytes)
+    }
+
+    /// An undefined ReadConsistency (77 on a get, -1 on a scan) is answered with
+    /// INVALID_ARGUMENT naming the field and the value, not served as some
+    /// other consistency; the connection stays usable.
+    @Test func anOutOfRangeEnumIsInvalidArgumentNamingTheField() async throws {
+        try await withServer { server in
+            let codec = ThriftMessageCodec()
+            let linearizable = ReadOptions(consistency: .linearizable)
+            var bytes = try Self.withConsistency(77, in: .call(.get(GetRequest(key: Bytes(utf8: "k"), options: linearizable)), seqid: 31, codec: codec))
+            var scan = try Self.withConsistency(-1, in: .call(.scan(ScanRequest(startKey: [], limit: 5, options: linearizable)), seqid: 32, codec: codec))
+            bytes.writeBuffer(&scan)
+            var ping = ByteBuffer.call(.ping, seqid: 33, codec: codec)
+            bytes.writeBuffer(&ping)
+            let raw = try await RawConnection.open(server.endpoint, group: server.group)
+            let outcome = try await raw.exchange(bytes, expectFrames: 3)
+            try #require(outcome.frames.count == 3)
+            for (frame, method, seqid, value) in [(outcome.frames[0], ClientRequest.Method.get, Int32(31), "77"),
+                                                  (outcome.frames[1], .scan, 32, "-1")] {
+                guard case .failure(let error) = try codec.decodeReply(frame, method: method, seqid: seqid) else {
+                    Issue.record("\(method) with consistency \(value) was served")
+                    continue
+                }
+                #expect(error.code == .invalidArgument)
+                #expect(error.message.contains("ReadOptions.consistency is \(value)"), "got: \(error.message)")
+            }
+            #expect(try codec.decodeReply(outcome.frames[2], method: .ping, seqid: 33) == .success(.ping))
+        }
+    }
+
     @Test func aClientThatDisconnectsMidRequestHarmsNoOne() async throws {
         try await withServer { server in
             try await withClient(server) { client in

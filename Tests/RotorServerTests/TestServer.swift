@@ -21,7 +21,7 @@ struct TestServer {
             logger.logLevel = .critical
             return logger
         }()
-        let server = RotorKVServer(configuration: configuration, service: service ?? StandaloneService(endpoint: "127.0.0.1:0"),
+        let server = RotorKVServer(configuration: configuration, service: service ?? StandaloneService(endpoint: "127.0.0.1:0", maxScanBytes: configuration.limits.maxScanBytes),
                                    peerHandler: peerHandler, group: group, logger: logger)
         let address = try await server.start(host: "127.0.0.1", port: port)
         return TestServer(server: server, group: group, endpoint: Endpoint(host: "127.0.0.1", port: address.port!))
