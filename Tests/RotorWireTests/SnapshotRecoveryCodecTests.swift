@@ -92,14 +92,14 @@ import Testing
     }
 
     @Test func knownStandingsDecode() throws {
-        for standing in [RecoveryResponse.Standing.fresh, .recovering, .member] {
+        for standing in [RecoveryResponse.Standing.fresh, .recovering, .member, .new] {
             let expected = RecoveryResponse(term: 4, from: 2, nonce: 99, standing: standing, leaderLastIndex: nil)
             #expect(try codec.decodeCall(recoveryResponse(standing: Int32(standing.rawValue)))
                     == .peer(.recoveryResponse(expected), proof: nil, seqid: 5))
         }
     }
 
-    @Test(arguments: [Int32(3), 7, -1, Int32.min, Int32.max])
+    @Test(arguments: [Int32(4), 7, -1, Int32.min, Int32.max])
     func unknownStandingIsRefused(_ standing: Int32) {
         expectInvalid(recoveryResponse(standing: standing), .recoveryResponse, seqid: 5,
                       reasonContains: "standing \(standing) is not a RecoveryStanding")
