@@ -143,6 +143,7 @@ extension Replica {
         leadership?.followers[from] = follower
         // A replica rebuilding a lost disk confirms no leadership (VR §4.3: it does not take part yet).
         if !message.recovering { acknowledgeReadRound(message.round, from: from) }
+        if abdicateIfRecoveringFollowerInStep(follower, reporting: message.matchIndex) { return }
         if message.matchIndex > follower.matchIndex {
             follower.matchIndex = message.matchIndex
             follower.nextIndex = max(follower.nextIndex, message.matchIndex + 1)
@@ -183,8 +184,9 @@ extension Replica {
     /// A follower rebuilding a lost disk is in step with us, but it may finish
     /// only in a later term (see `Recovery`): move there now rather than wait
     /// for a failure. Returns whether we handed the term over.
-    mutating func abdicateIfRecoveringFollowerInStep(_ follower: LeaderState.Follower) -> Bool {
-        guard follower.recovering, let leadership, follower.matchIndex >= leadership.termStartIndex else { return false }
+    /// (A heartbeat's acknowledgement reports its durable match in `reporting`.)
+    mutating func abdicateIfRecoveringFollowerInStep(_ follower: LeaderState.Follower, reporting match: LogIndex? = nil) -> Bool {
+        guard follower.recovering, let leadership, max(follower.matchIndex, match ?? 0) >= leadership.termStartIndex else { return false }
         abdicate()
         return true
     }

@@ -34,8 +34,9 @@ public final class Simulation {
     /// Print notable events as they happen (for replaying a failing seed).
     public var echoTrace = false
     /// The operator's word about each replica's empty disk at its next start
-    /// (`initial_cluster_state`); `.auto` when unset. A start consumes it, as
-    /// the README tells operators to remove "new" once a replica has run.
+    /// (`initial_cluster_state`); `.auto` when unset. It is dropped once the
+    /// replica has joined the cluster, as the README tells operators to
+    /// remove "new" once a replica has run.
     public var initialClusterStates: [Int: InitialClusterState] = [:]
     /// Replicas whose disk was wiped and that have not rebuilt it yet.
     var lostDisks: Set<Int> = []
@@ -110,13 +111,14 @@ public final class Simulation {
         guard var core = replicas[replica].core else { return }
         let actions = core.handle(event, now: now)
         replicas[replica].core = core
+        if !core.isRecovering { initialClusterStates[replica] = nil }
         for action in actions { carryOut(action, at: replica) }
     }
 
     // MARK: Replica lifecycle
 
     func start(_ id: Int) {
-        replicas[id].start(now: now, recoveryNonce: random.next(), initialClusterState: initialClusterStates.removeValue(forKey: id) ?? .auto)
+        replicas[id].start(now: now, recoveryNonce: random.next(), initialClusterState: initialClusterStates[id] ?? .auto)
         let incarnation = replicas[id].incarnation
         // Stagger ticks so replicas do not act in lockstep.
         scheduler.schedule(.tick(replica: id, incarnation: incarnation), after: random.between(0...options.tickInterval))

@@ -42,6 +42,16 @@ import Testing
         #expect(!"\(settings)".contains("let-me-in"))
     }
 
+    @Test func initialClusterStateIsReadAndChecked() throws {
+        #expect(try ConfigurationLoader.parse("").initialClusterState == .auto)
+        for state in ServerConfiguration.InitialClusterState.allCases {
+            #expect(try ConfigurationLoader.parse("[deployment]\ninitial_cluster_state = \"\(state.rawValue)\"").initialClusterState == state)
+        }
+        let message = failure("[deployment]\ninitial_cluster_state = \"fresh\"")
+        #expect(message?.contains("deployment.initial_cluster_state") == true && message?.contains("\"fresh\"") == true,
+                "\(message ?? "accepted")")
+    }
+
     @Test func anEmptyFileIsTheDefault() throws {
         #expect(try ConfigurationLoader.parse("") == .standaloneDefault)
     }
