@@ -40,6 +40,12 @@ public final class ReplicaNode: @unchecked Sendable {
     private var snapshots: SnapshotTaker
     /// The test-only partition (`injectFault`); see ReplicaNode+FaultInjection.
     var faultRule = FaultRule.healed
+    /// When this node started: a follower gives its leader an election timeout from here.
+    let startedAt = NodeClock.now()
+    /// Whether the leader was in touch at the last tick (see ReplicaNode+LeaderContact).
+    var hasLeaderContact = true
+    /// Called on the loop when this follower loses its leader; set before `start()`.
+    var onLeaderContactLost: ((ReplicaID) -> Void)?
 
     public var replicaID: ReplicaID { settings.consensus.replicaID }
 
@@ -143,6 +149,7 @@ public final class ReplicaNode: @unchecked Sendable {
     private func tick() {
         guard !stopped else { return }
         handle(.tick)
+        answerParkedIfLeaderLost()
         let now = NodeClock.now()
         for reply in inbound.expire(now: now) {
             reply(.failure(.unavailable("replica \(replicaID) did not answer in time")))

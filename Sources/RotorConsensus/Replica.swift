@@ -40,6 +40,10 @@ public struct Replica: Sendable {
     /// The cluster this replica belongs to, once known (0 before): messages
     /// stamped with another cluster's id are refused (`accepts(cluster:)`).
     public internal(set) var clusterID: ClusterID
+    /// When this replica last heard from the leader of its term (nil: not
+    /// since it started). The shell turns requests away at once when this is
+    /// older than an election timeout: the replica may be cut off.
+    public internal(set) var lastLeaderContact: Instant?
 
     /// Starts a replica from what it had persisted (`.initial` for a new cluster).
     ///
