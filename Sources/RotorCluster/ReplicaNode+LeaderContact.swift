@@ -50,4 +50,17 @@ extension ReplicaNode {
 
     static let outcomeUnknownWithoutQuorum = KVError.unavailable(
         "the leader lost its majority before the write committed; it may or may not apply. Retry with the same request id")
+
+    /// A leader that has heard from no majority for an election timeout (it
+    /// can send but not hear) keeps its heartbeats to itself: otherwise its
+    /// followers, still hearing it, would never elect a leader that can
+    /// serve, and the cluster would stall for as long as the cut lasts.
+    /// Dropping them is safe (the protocol tolerates lost messages); any late
+    /// answer restores its quorum and its heartbeats.
+    func goesQuiet(_ message: ConsensusMessage) -> Bool {
+        switch message {
+        case .appendEntries, .commitNotification: replica.isLeader && !replica.hasQuorum
+        default: false
+        }
+    }
 }

@@ -205,7 +205,7 @@ public final class ReplicaNode: @unchecked Sendable {
             if let (reply, answer) = inbound.take(message, to: peer) { reply(outboundAnswer(answer, to: peer)) }
         default:
             // Fault injection: lost on the way; the core resends, as over a lossy network.
-            guard !faultRule.dropsOutbound(to: peer) else { return }
+            guard !faultRule.dropsOutbound(to: peer), !goesQuiet(message) else { return }
             peers.send(message, to: peer, now: NodeClock.now())
         }
     }

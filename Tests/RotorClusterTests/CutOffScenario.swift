@@ -92,3 +92,25 @@ struct RawClient {
         try? await group.shutdownGracefully()
     }
 }
+
+extension ClusterScenarios {
+    /// A leader that can send but not hear (`drop_from` both followers on the
+    /// leader, `drop_to` it on them): it loses its majority, goes quiet, and
+    /// the followers elect one of themselves, which serves a client of all
+    /// three replicas. Without going quiet its heartbeats kept the followers
+    /// loyal and nothing committed until the heal.
+    static func deafLeaderIsReplaced(_ cluster: any ClusterHarness) async throws {
+        try await cluster.waitForHealthy()
+        let old = try await cluster.waitForLeader()
+        let others = (0..<3).filter { $0 != old }
+        try await cluster.injectFault(at: old, dropTo: [], dropFrom: others)
+        for other in others { try await cluster.injectFault(at: other, dropTo: [old], dropFrom: []) }
+        let newLeader = try await cluster.waitForLeader(among: others, within: cluster.electionTimeout * 10)
+        #expect(others.contains(newLeader))
+        let client = cluster.client(timeout: cluster.electionTimeout * 3)
+        let written = try await client.put(bytes("after-deafness"), bytes("1"))
+        await client.shutdown()
+        try await cluster.heal()
+        try await cluster.waitForApplied(old, written.index)
+    }
+}
