@@ -44,6 +44,8 @@ public final class ReplicaNode: @unchecked Sendable {
     let startedAt = NodeClock.now()
     /// Whether the leader was in touch at the last tick (see ReplicaNode+LeaderContact).
     var hasLeaderContact = true
+    /// Since when this leader, without a majority, keeps its heartbeats to itself (see `goesQuiet`).
+    var quietSince: Instant?
     /// Called on the loop when this follower loses its leader; set before `start()`.
     var onLeaderContactLost: ((ReplicaID) -> Void)?
 
