@@ -45,6 +45,7 @@ final class HeldRequests: RequestHandler {
         let (server, group, endpoint) = try await Self.start(leader)
         let forwarder = LeaderForwarder(endpoints: [endpoint], group: group, maxFrameBytes: 1 << 20, clientToken: nil)
         let deadline = NIODeadline.now() + .seconds(20)
+        try await Self.warmUp(forwarder, leader, deadline)
         let refused = Self.forward(forwarder, "refused", deadline)
         let later = Self.forward(forwarder, "later", deadline)
         var seen: Set<String> = []
@@ -78,6 +79,15 @@ final class HeldRequests: RequestHandler {
         forwarder.close()
         await server.shutdown()
         try await group.shutdownGracefully()
+    }
+
+    /// One call answered first, so the connection is open before the calls under test
+    /// (a loaded machine can miss the forwarder's one-second connect timeout).
+    static func warmUp(_ forwarder: LeaderForwarder, _ leader: HeldRequests, _ deadline: NIODeadline) async throws {
+        let warm = forward(forwarder, "warm-up", deadline)
+        for await key in leader.arrivals where key == "warm-up" { break }
+        leader.answer("warm-up", .success(.put(PutResponse(index: 1))))
+        try #require(await warm.value.success == 1, "the warm-up call failed")
     }
 
     static func start(_ service: any RequestHandler) async throws -> (RotorKVServer, MultiThreadedEventLoopGroup, Endpoint) {
