@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A short `rotorkv torture` run for CI: a fresh local 3-replica cluster of
 # release binaries, 8 clients on 5 keys, and a fault every 5 seconds
-# (kill, pause and partition) for DURATION seconds (default 60). Fails on
+# (kill, pause, partition and wipe: --nemesis all) for DURATION seconds (default 60). Fails on
 # any violation, naming the key and operations; keeps the history and the
 # replica logs in a directory it prints. SEED picks the run (default: random,
 # printed so a failure can be replayed with the same schedule).
@@ -13,7 +13,7 @@ duration=${DURATION:-60}
 seed=${SEED:-$RANDOM$RANDOM}
 dir=$(mktemp -d -t rotorkv-torture.XXXXXX)
 echo "torture-test: ${duration}s, seed $seed, run directory $dir"
-if "$bin/rotorkv" torture --duration "$duration" --nemesis kill,pause,partition --seed "$seed" --directory "$dir"; then
+if "$bin/rotorkv" torture --duration "$duration" --nemesis all --seed "$seed" --directory "$dir"; then
     rm -rf "$dir"
 else
     status=$?

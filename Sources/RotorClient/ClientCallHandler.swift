@@ -98,9 +98,9 @@ final class ClientCallHandler: ChannelDuplexHandler {
             if case .failure(let error) = outcome, error.code == .unauthorized, let refusal {
                 outcome = .failure(refusal)
             }
-            call.promise?.completeWith(outcome.mapError { $0 as any Error })
+            call.promise?.completeWith(outcome.mapError { CallFailure.answered($0) as any Error })
         } catch .applicationException(let type, let message) {
-            call.promise?.fail(KVError.internalError("\(endpoint) rejected the call (TApplicationException \(type)): \(message)"))
+            call.promise?.fail(CallFailure.answered(KVError.internalError("\(endpoint) rejected the call (TApplicationException \(type)): \(message)")))
         } catch {
             call.promise?.fail(KVError.internalError("\(endpoint) sent a reply that does not match the call: \(error)"))
             fail(context, KVError.unavailable("connection to \(endpoint) closed after a bad reply"))

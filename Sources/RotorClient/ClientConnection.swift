@@ -44,8 +44,25 @@ public final class ClientConnection: Sendable {
     /// Sends one call. The future fails with a `KVError`: the server's own, or
     /// TIMEOUT at `deadline`, or UNAVAILABLE if the connection is lost.
     public func send(_ request: ClientRequest, deadline: NIODeadline = .distantFuture) -> EventLoopFuture<ClientResponse> {
+        exchange(request, deadline: deadline, flush: true).flatMapErrorThrowing { throw CallFailure.unwrapped($0) }
+    }
+
+    /// Sends one call; the future fails with a `CallFailure`, which tells an
+    /// error the server answered (the connection is healthy) from a lost
+    /// connection or a passed deadline (it may not be).
+    public func sendReportingFailures(_ request: ClientRequest, deadline: NIODeadline = .distantFuture) -> EventLoopFuture<ClientResponse> {
+        exchange(request, deadline: deadline, flush: true).flatMapErrorThrowing { error in
+            if let failure = error as? CallFailure { throw failure }
+            throw CallFailure.transport(CallFailure.unwrapped(error))
+        }
+    }
+
+    /// Server answers fail the future with `CallFailure.answered`; everything else with a plain `KVError`.
+    fileprivate func exchange(_ request: ClientRequest, deadline: NIODeadline, flush: Bool) -> EventLoopFuture<ClientResponse> {
         let promise = channel.eventLoop.makePromise(of: ClientResponse.self)
-        channel.writeAndFlush(OutboundCall(request: request, deadline: deadline, promise: promise)).whenFailure { [endpoint] error in
+        let call = OutboundCall(request: request, deadline: deadline, promise: promise)
+        let written = flush ? channel.writeAndFlush(call) : channel.write(call)
+        written.whenFailure { [endpoint] error in
             promise.fail(KVError.unavailable("cannot send to \(endpoint): \(error)"))
         }
         return promise.futureResult
@@ -61,12 +78,29 @@ extension ClientConnection {
     /// Must be called on `eventLoop`; used by load generators that issue many
     /// calls per event-loop tick.
     public func sendWithoutFlush(_ request: ClientRequest, deadline: NIODeadline = .distantFuture) -> EventLoopFuture<ClientResponse> {
-        let promise = channel.eventLoop.makePromise(of: ClientResponse.self)
-        channel.write(OutboundCall(request: request, deadline: deadline, promise: promise)).whenFailure { [endpoint] error in
-            promise.fail(KVError.unavailable("cannot send to \(endpoint): \(error)"))
-        }
-        return promise.futureResult
+        exchange(request, deadline: deadline, flush: false).flatMapErrorThrowing { throw CallFailure.unwrapped($0) }
     }
 
     public func flush() { channel.flush() }
+}
+
+/// How a call failed, for callers that must tell a healthy connection from a broken one.
+public enum CallFailure: Error, Sendable {
+    /// The server answered with this error: the connection is healthy.
+    case answered(KVError)
+    /// The connection was lost, or the deadline passed, before an answer.
+    case transport(KVError)
+
+    /// The error, whichever way it came.
+    public var error: KVError {
+        switch self {
+        case .answered(let error), .transport(let error): error
+        }
+    }
+
+    /// The `KVError` inside any failure of a call.
+    public static func unwrapped(_ error: any Error) -> KVError {
+        if let failure = error as? CallFailure { return failure.error }
+        return error as? KVError ?? .unavailable("\(error)")
+    }
 }

@@ -63,6 +63,20 @@ final class EndpointPool: Sendable {
         }
     }
 
+    /// How many endpoints the client knows.
+    var count: Int { state.withLockedValue { $0.endpoints.count } }
+
+    /// Follows an UNAVAILABLE answer's leader hint, only to a known endpoint
+    /// other than the one that answered; returns whether it did.
+    func prefer(knownHint hint: String?, over index: Int) -> Bool {
+        guard let hint, let endpoint = Endpoint(parsing: hint) else { return false }
+        return state.withLockedValue { state in
+            guard let hinted = state.endpoints.firstIndex(of: endpoint), hinted != index, state.preferred == index else { return false }
+            state.preferred = hinted
+            return true
+        }
+    }
+
     /// Moves on from an endpoint that failed, unless another caller already did.
     func skip(_ index: Int) {
         state.withLockedValue { state in

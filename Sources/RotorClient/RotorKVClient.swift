@@ -7,9 +7,11 @@ import RotorModel
 ///
 /// - Every call has a deadline (the call's `timeout`, else the configured
 ///   default); retries happen inside it and the caller sees one outcome.
-/// - NOT_LEADER is followed to the hinted leader; UNAVAILABLE, OVERLOADED and
-///   lost connections move on to the next replica after a jittered,
-///   exponential backoff.
+/// - NOT_LEADER is followed to the hinted leader. UNAVAILABLE (a replica cut
+///   off from its leader answers it at once) moves on at once, to the hinted
+///   leader if it is one of the endpoints, else to the next replica; once
+///   every replica has been tried, and on OVERLOADED, the client first waits
+///   a jittered, exponential backoff.
 /// - Writes carry (client_id, request_id), assigned here once per call, so a
 ///   retried write is applied at most once by the cluster.
 /// - Calls from many tasks share connections and are pipelined.
@@ -113,6 +115,7 @@ public final class RotorKVClient: Sendable {
         let request = withSession(request)
         let deadline = NIODeadline.now() + (timeout ?? configuration.defaultTimeout).timeAmount
         var backoff = configuration.initialBackoff
+        var quickRetries = 0
         while true {
             let index = pool.preferred
             let error: KVError
@@ -127,7 +130,14 @@ public final class RotorKVClient: Sendable {
             case .notLeader:
                 if let hint = error.leaderEndpoint { pool.prefer(hint: hint) } else { pool.skip(index) }
                 continue
-            case .unavailable, .overloaded:
+            case .unavailable:
+                // Turned away at once (cut off from the leader, no quorum, stopping) or unreachable:
+                // the hinted leader, else the next replica, at once; back off once all were tried.
+                if !pool.prefer(knownHint: error.leaderEndpoint, over: index) { pool.skip(index) }
+                quickRetries += 1
+                if quickRetries < pool.count { continue }
+                quickRetries = 0
+            case .overloaded:
                 pool.skip(index)
             case .timeout where NIODeadline.now() < deadline:
                 // That replica is silent (paused, partitioned, or could not commit in time): try another.

@@ -45,6 +45,8 @@ public final class ClusterReplica: Sendable {
                                authenticator: ClusterAuthenticator(secret: secret), loop: group.next(), logger: logger)
         let forwarder = LeaderForwarder(endpoints: configuration.replicaEndpoints, group: group,
                                         maxFrameBytes: configuration.maxFrameBytes, clientToken: configuration.security.clientToken)
+        // Calls forwarded to a leader that went silent are stalled on its connection: fail them now.
+        node.onLeaderContactLost = { [forwarder] leader in forwarder.drop(leader) }
         let routing = RoutingManager(node: node, forwarder: forwarder, maxScanBytes: configuration.limits.maxScanBytes)
         self.node = node
         self.routing = routing

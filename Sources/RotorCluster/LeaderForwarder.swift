@@ -25,16 +25,19 @@ final class LeaderForwarder: Sendable {
     func forward(_ request: ClientRequest, to leader: Int, deadline: NIODeadline,
                  reply: @escaping @Sendable (Result<ClientResponse, KVError>) -> Void) {
         let endpoint = endpoints[leader]
-        connection(to: leader).flatMap { $0.send(request, deadline: deadline) }.whenComplete { [self] result in
+        connection(to: leader).flatMap { $0.sendReportingFailures(request, deadline: deadline) }.whenComplete { [self] result in
             switch result {
             case .success(let response):
                 reply(.success(response))
-            case .failure(let error as KVError):
-                if error.code == .unavailable && error.leaderHint == nil { forget(leader) }
+            case .failure(CallFailure.answered(let error)):
+                // An answer (UNAVAILABLE included) on a healthy connection: other calls on it carry on.
                 reply(.failure(error))
             case .failure(let error):
-                forget(leader)
-                reply(.failure(KVError(.unavailable, "cannot reach the leader, replica \(leader) at \(endpoint): \(error)",
+                // A lost connection, a timeout, or no connection at all: the next call reconnects.
+                drop(leader)
+                let failure = CallFailure.unwrapped(error)
+                if failure.code == .timeout { return reply(.failure(failure)) }
+                reply(.failure(KVError(.unavailable, "cannot reach the leader, replica \(leader) at \(endpoint): \(failure.message)",
                                        leaderHint: Int32(leader), leaderEndpoint: endpoint.description)))
             }
         }
@@ -70,7 +73,9 @@ final class LeaderForwarder: Sendable {
         return future
     }
 
-    private func forget(_ leader: Int) {
+    /// Closes the connection to `leader`, failing every call still on it
+    /// (they answer UNAVAILABLE with the hint); the next call reconnects.
+    func drop(_ leader: Int) {
         let stale = connections.withLockedValue { open -> ClientConnection? in
             defer { open[leader] = nil }
             if case .ready(let connection) = open[leader] { return connection }

@@ -69,6 +69,24 @@ struct PendingOperations {
         return ready
     }
 
+    /// Every applied-index waiter, removed (the leader is lost: they could only wait).
+    mutating func takeAllAppliedWaiters() -> [(Bool) -> Void] {
+        defer { appliedWaiters = [] }
+        return appliedWaiters.map(\.resume)
+    }
+
+    /// Every linearizable read waiting for its read index, removed.
+    mutating func takeAllReads() -> [(Result<LogIndex, KVError>) -> Void] {
+        defer { reads = [:]; readDeadlines = [] }
+        return Array(reads.values)
+    }
+
+    /// Every write waiting to commit, removed.
+    mutating func takeAllWrites() -> [Write] {
+        defer { writes = [:]; writeDeadlines = [] }
+        return Array(writes.values)
+    }
+
     mutating func whenLeaderKnown(deadline: Instant, _ resume: @escaping (Bool) -> Void) {
         leaderWaiters.append((deadline, resume))
     }

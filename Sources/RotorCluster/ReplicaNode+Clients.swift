@@ -14,11 +14,16 @@ enum Route {
 
 extension ReplicaNode {
     /// Decides where a request goes; while a term change is under way, waits
-    /// for its leader until `deadline` (VR: no leader serves until a majority joined its term).
+    /// for its leader until `deadline` (VR: no leader serves until a majority
+    /// joined its term). Cut off from the leader, refuses at once.
     func route(deadline: Instant, _ body: @escaping (Route) -> Void) {
         loop.preconditionInEventLoop()
         if let refusal = notServing {
             body(.unavailable(refusal))
+            return
+        }
+        if let lost = leaderContactLost {
+            body(.unavailable(lost))
             return
         }
         if let leader = replica.knownLeader {
@@ -59,7 +64,8 @@ extension ReplicaNode {
         handle(.clientRead(token))
     }
 
-    /// Calls `serve` once this replica has applied `index` (read-your-writes with `min_index`).
+    /// Calls `serve` once this replica has applied `index` (read-your-writes
+    /// with `min_index`); cut off from the leader, fails at once.
     func whenApplied(_ index: LogIndex, deadline: Instant, _ serve: @escaping (Result<Void, KVError>) -> Void) {
         loop.preconditionInEventLoop()
         if index <= appliedIndex {
@@ -70,8 +76,12 @@ extension ReplicaNode {
             serve(.failure(refusal))
             return
         }
+        if let lost = leaderContactLost {
+            serve(.failure(lost))
+            return
+        }
         operations.whenApplied(index, deadline: deadline) { [unowned self] reached in
-            serve(reached ? .success(()) : .failure(.unavailable(
+            serve(reached ? .success(()) : .failure(leaderContactLost ?? .unavailable(
                 "replica \(replicaID) had applied only through index \(appliedIndex), not \(index), within \(settings.requestTimeout / 1_000_000) ms; try the leader or retry")))
         }
     }

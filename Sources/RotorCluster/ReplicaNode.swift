@@ -40,6 +40,14 @@ public final class ReplicaNode: @unchecked Sendable {
     private var snapshots: SnapshotTaker
     /// The test-only partition (`injectFault`); see ReplicaNode+FaultInjection.
     var faultRule = FaultRule.healed
+    /// When this node started: a follower gives its leader an election timeout from here.
+    let startedAt = NodeClock.now()
+    /// Whether the leader was in touch at the last tick (see ReplicaNode+LeaderContact).
+    var hasLeaderContact = true
+    /// Since when this leader, without a majority, keeps its heartbeats to itself (see `goesQuiet`).
+    var quietSince: Instant?
+    /// Called on the loop when this follower loses its leader; set before `start()`.
+    var onLeaderContactLost: ((ReplicaID) -> Void)?
 
     public var replicaID: ReplicaID { settings.consensus.replicaID }
 
@@ -144,6 +152,7 @@ public final class ReplicaNode: @unchecked Sendable {
     private func tick() {
         guard !stopped else { return }
         handle(.tick)
+        answerParkedIfLeaderLost()
         let now = NodeClock.now()
         for reply in inbound.expire(now: now) {
             reply(.failure(.unavailable("replica \(replicaID) did not answer in time")))
@@ -206,7 +215,7 @@ public final class ReplicaNode: @unchecked Sendable {
             if let (reply, answer) = inbound.take(message, to: peer) { reply(outboundAnswer(answer, to: peer)) }
         default:
             // Fault injection: lost on the way; the core resends, as over a lossy network.
-            guard !faultRule.dropsOutbound(to: peer) else { return }
+            guard !faultRule.dropsOutbound(to: peer), !goesQuiet(message) else { return }
             peers.send(message, to: peer, now: NodeClock.now())
         }
     }

@@ -3,6 +3,7 @@ extension Replica {
     mutating func heardFromLeader() {
         election.deadline = now + configuration.electionTimeout
         election.proposal = nil
+        lastLeaderContact = now
     }
 
     /// Every `appendEntries` is answered exactly once (a refusal at once, an

@@ -50,6 +50,10 @@ public struct Replica: Sendable {
     var foundingNonces: [ReplicaID: UInt64] = [:]
     /// While discovering: why the answers so far do not allow a decision (for status and logs).
     public internal(set) var waitingReason: String?
+    /// When this replica last heard from the leader of its term (nil: not
+    /// since it started). The shell turns requests away at once when this is
+    /// older than an election timeout: the replica may be cut off.
+    public internal(set) var lastLeaderContact: Instant?
 
     /// Starts a replica from what it had persisted (`.initial` for a new cluster).
     ///

@@ -25,7 +25,8 @@ extension TortureReport {
             let padding = String(repeating: " ", count: max(1, 12 - label.count))
             lines.append("  " + label + padding + Self.tally(tally))
         }
-        lines.append("nemesis: \(counts.nemesisEvents) events, \(counts.faultsInjected) faults injected (kill, pause, partition)")
+        lines.append("nemesis: \(counts.nemesisEvents) events, \(counts.faultsInjected) faults injected (kill, pause, partition, wipe)")
+        if let throughput { lines += throughput.lines() }
         return lines
     }
 

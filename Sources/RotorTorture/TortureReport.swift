@@ -16,6 +16,8 @@ public struct TortureReport: Sendable, Hashable {
     public var localReads: CheckResult
     /// Check 4: the replicas' applied indexes and digests agree.
     public var convergence: CheckResult
+    /// Throughput during each fault against the healthy rate: reported, not checked.
+    public var throughput: FaultThroughput?
 
     public init(
         counts: OperationCounts, wellFormedness: CheckResult, linearizability: CheckResult,

@@ -30,20 +30,25 @@ public enum TortureVerdict {
     ///   - finalDigests: per replica, its applied index and state digest after the heal; nil
     ///     skips the convergence check.
     ///   - budget: what the linearizability checker may spend.
+    ///   - workloadEnd, electionTimeout: for the throughput report (`FaultThroughput`), in nanoseconds.
     public static func check(
         events: [HistoryEvent],
         clients: Int,
         finalDigests: [Int: (appliedIndex: Int64, digest: UInt64)]?,
-        budget: CheckBudget = defaultBudget
+        budget: CheckBudget = defaultBudget,
+        workloadEnd: Int64? = nil,
+        electionTimeout: Int64 = 0
     ) -> TortureReport {
         let numbering = ProcessNumbering(clients: clients)
         let history = PairedHistory(events)
-        return TortureReport(
+        var report = TortureReport(
             counts: OperationCounts(history),
             wellFormedness: WellFormednessCheck.run(history),
             linearizability: LinearizabilityCheck.run(history, budget: budget),
             acknowledgedWrites: AcknowledgedWriteCheck.run(history),
             localReads: LocalReadCheck.run(history, numbering: numbering),
             convergence: ConvergenceCheck.run(finalDigests))
+        report.throughput = FaultThroughput.measure(events, until: workloadEnd, settleAfter: electionTimeout)
+        return report
     }
 }

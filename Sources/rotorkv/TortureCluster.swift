@@ -146,6 +146,11 @@ final class TortureCluster: @unchecked Sendable {
         while process.isRunning { try? await Task.sleep(for: .milliseconds(5)) }
     }
 
+    /// Deletes replica `id`'s data directory (it must be stopped): a lost disk.
+    func wipe(_ id: Int) {
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent("replica-\(id)"))
+    }
+
     func pause(_ id: Int) {
         guard let process = lock.withLock({ processes[id] }) else { return }
         Foundation.kill(process.processIdentifier, SIGSTOP)

@@ -14,7 +14,9 @@ struct Torture: AsyncParsableCommand {
             --server-binary) in a fresh directory, runs --clients concurrent clients for
             --duration seconds while a nemesis injects one fault at a time (--nemesis:
             kill = kill -9 and restart, pause = SIGSTOP/SIGCONT, partition = cut a replica
-            off, symmetric or one-way, through the fault-injection RPC), then heals
+            off, symmetric or one-way (a replica that cannot send, or a leader that cannot
+            hear), wipe = kill -9, delete the data directory and restart; all = every
+            one), then heals
             everything and checks:
               - linearizability of every key's history (LINEARIZABLE reads, writes,
                 deletes, compareAndSets);
@@ -26,14 +28,14 @@ struct Torture: AsyncParsableCommand {
             passes, 1 on a violation (named with the key and operations), 2 when the
             run could not be carried out.
 
-            Example: rotorkv torture --duration 600 --nemesis kill,pause,partition
+            Example: rotorkv torture --duration 600 --nemesis all
             """)
 
     @Option(help: "Seconds of workload and faults.") var duration: Double = 60
     @Option(help: "Concurrent clients.") var clients = 8
     @Option(help: "Size of the key set.") var keys = 5
-    @Option(help: ArgumentHelp("Faults to inject, comma-separated: kill, pause, partition (or none).", valueName: "kinds"))
-    var nemesis = "kill,pause,partition"
+    @Option(help: ArgumentHelp("Faults to inject, comma-separated: kill, pause, partition, wipe (or all, or none).", valueName: "kinds"))
+    var nemesis = "kill,pause,partition,wipe"
     @Option(help: "Faults per minute (each healed before the next).") var rate: Double = 12
     @Option(help: "Seed of the workload and the fault schedule.") var seed: UInt64 = UInt64(UInt32.random(in: 1...UInt32.max))
     @Option(help: ArgumentHelp("Where to write the history (JSON Lines); default: history.jsonl in the run directory.", valueName: "path"))
@@ -56,9 +58,10 @@ struct Torture: AsyncParsableCommand {
     var nemesisKinds: [NemesisKind] {
         get throws {
             if nemesis == "none" || nemesis.isEmpty { return [] }
+            if nemesis == "all" { return NemesisKind.allCases }
             return try nemesis.split(separator: ",").map { name in
                 guard let kind = NemesisKind(rawValue: String(name)) else {
-                    throw ValidationError("--nemesis: unknown fault \"\(name)\"; choose from kill, pause, partition, none")
+                    throw ValidationError("--nemesis: unknown fault \"\(name)\"; choose from kill, pause, partition, wipe, all, none")
                 }
                 return kind
             }
@@ -172,13 +175,15 @@ struct Torture: AsyncParsableCommand {
         await showProgress(until: deadline, workload: workload, nemesis: nemesis)
         workload.stop()
         _ = await (load, faults)
+        let workloadEnd = clock.now()
         progress("healing: every replica up, resumed and reconnected")
         try await heal(cluster, nemesis: nemesis)
         try await finalReads(cluster, writer: writer, clock: clock, firstProcess: workloadProcessCeiling(writer))
         let digests = await convergedDigests(cluster, within: .seconds(30))
         try writer.close()
         progress("checking \(writer.events.count) events")
-        return TortureVerdict.check(events: writer.events, clients: clients, finalDigests: digests)
+        return TortureVerdict.check(events: writer.events, clients: clients, finalDigests: digests, workloadEnd: workloadEnd,
+                                    electionTimeout: Int64(electionTimeoutMs) * 1_000_000)
     }
 
     // MARK: Phases

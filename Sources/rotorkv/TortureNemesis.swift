@@ -14,6 +14,20 @@ enum NemesisKind: String, CaseIterable, Sendable {
     /// iproute2, else the fault-injection RPC (`[testing] allow_fault_injection`
     /// and the cluster secret).
     case partition
+    /// kill -9 a replica (the leader or a random one), delete its data
+    /// directory, restart it: it rebuilds through the recovery protocol.
+    case wipe
+}
+
+/// How a partition cuts its victim off.
+enum PartitionShape: CaseIterable, Sendable {
+    /// Nothing goes either way between the victim and the others.
+    case isolated
+    /// The victim's messages to the others are lost; theirs reach it.
+    case cannotSend
+    /// The others' messages to the victim (the leader, when there is one) are
+    /// lost; its own reach them: a leader that sends but cannot hear.
+    case cannotHear
 }
 
 /// Injects one fault at a time on a schedule, each healed before the next,
@@ -73,16 +87,42 @@ final class TortureNemesis: @unchecked Sendable {
             cluster.resume(victim)
             note(.resume, "replica \(victim)")
         case .partition:
-            let victim = await pickVictim()
-            let others = (0..<3).filter { $0 != victim }
-            let oneWay = random.below(100) < 30
-            note(.partition, oneWay ? "drop traffic from [\(victim)] to \(others) (one-way)" : "isolate [\(victim)] from \(others)")
-            await partition(victim, from: others, oneWay: oneWay)
-            try? await Task.sleep(for: lasting)
-            await healPartitions()
-            note(.heal, "partition healed")
+            await injectPartition(lasting: lasting)
+        case .wipe:
+            await injectWipe(lasting: lasting)
         }
         lock.withLock { current = nil }
+    }
+
+    /// Half the cuts isolate the victim; a quarter stop what it sends; a
+    /// quarter stop what the leader hears (it goes on sending).
+    private func injectPartition(lasting: Duration) async {
+        let roll = random.below(4)
+        let shape: PartitionShape = roll < 2 ? .isolated : roll == 2 ? .cannotSend : .cannotHear
+        let victim = shape == .cannotHear ? (await cluster.leader() ?? random.below(3)) : await pickVictim()
+        let others = (0..<3).filter { $0 != victim }
+        switch shape {
+        case .isolated: note(.partition, "isolate [\(victim)] from \(others)")
+        case .cannotSend: note(.partition, "drop traffic from [\(victim)] to \(others) (one-way)")
+        case .cannotHear: note(.partition, "drop traffic from \(others) to [\(victim)] (one-way: it sends but cannot hear)")
+        }
+        await partition(victim, from: others, shape: shape)
+        try? await Task.sleep(for: lasting)
+        await healPartitions()
+        note(.heal, "partition healed")
+    }
+
+    /// Only while no replica is recovering: two lost disks would be a lost majority.
+    private func injectWipe(lasting: Duration) async {
+        // Skipped (nothing recorded) if one still is.
+        guard await cluster.waitUntilNoneRecovering(within: lasting) else { return }
+        let victim = await pickVictim()
+        note(.kill, "replica \(victim) and wipe its data directory")
+        await cluster.kill(victim)
+        cluster.wipe(victim)
+        try? await Task.sleep(for: lasting)
+        try? await cluster.start(victim)
+        note(.restart, "replica \(victim) with an empty data directory (it recovers from the others)")
     }
 
     /// Half the time the leader (the most interesting victim), else anyone.
@@ -91,16 +131,18 @@ final class TortureNemesis: @unchecked Sendable {
         return random.below(3)
     }
 
-    /// One-way: the victim's messages to the others are lost; the others' reach it.
-    private func partition(_ victim: Int, from others: [Int], oneWay: Bool) async {
+    /// Blackhole routes in the senders' namespaces, or the fault-injection
+    /// rules (`drop_to` on the sender, `drop_from` on the receiver).
+    private func partition(_ victim: Int, from others: [Int], shape: PartitionShape) async {
+        let victimSends = shape == .cannotHear, victimHears = shape == .cannotSend
         if let network = cluster.network {
-            try? network.blackhole(from: victim, to: others)
-            if !oneWay { for other in others { try? network.blackhole(from: other, to: [victim]) } }
+            if !victimSends { try? network.blackhole(from: victim, to: others) }
+            if !victimHears { for other in others { try? network.blackhole(from: other, to: [victim]) } }
             return
         }
-        await setRule(on: victim, dropTo: others, dropFrom: oneWay ? [] : others)
+        await setRule(on: victim, dropTo: victimSends ? [] : others, dropFrom: victimHears ? [] : others)
         for other in others {
-            await setRule(on: other, dropTo: oneWay ? [] : [victim], dropFrom: [victim])
+            await setRule(on: other, dropTo: victimHears ? [] : [victim], dropFrom: victimSends ? [] : [victim])
         }
     }
 
@@ -129,6 +171,23 @@ final class TortureNemesis: @unchecked Sendable {
 }
 
 extension TortureCluster {
+    /// Waits until no replica reports itself recovering; false if one still does at the end.
+    func waitUntilNoneRecovering(within limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        repeat {
+            var recovering = false
+            for replica in 0..<3 {
+                let client = RotorKVClient(configuration: ClientConfiguration(endpoints: [endpoints[replica]], defaultTimeout: .milliseconds(300)))
+                let status = try? await client.status(timeout: .milliseconds(300))
+                await client.shutdown()
+                if status == nil || status?.role == .recovering { recovering = true }
+            }
+            if !recovering { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        } while ContinuousClock.now < deadline
+        return false
+    }
+
     /// The replica that reports itself leader, if one does.
     func leader() async -> Int? {
         for replica in running.sorted() where !pausedReplicas.contains(replica) {

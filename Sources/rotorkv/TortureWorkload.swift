@@ -60,8 +60,11 @@ final class TortureWorkload: Sendable {
     }
 
     private func runClient(_ client: Int) async {
-        let connections = endpoints.map {
-            RotorKVClient(configuration: ClientConfiguration(endpoints: [$0], defaultTimeout: settings.requestTimeout))
+        // One client per replica, each starting there but knowing all three: a replica that
+        // turns a call away (cut off, stopping) sends it on to another at once, within the deadline.
+        let connections = endpoints.indices.map { first in
+            let order = Array(endpoints[first...] + endpoints[..<first])
+            return RotorKVClient(configuration: ClientConfiguration(endpoints: order, defaultTimeout: settings.requestTimeout))
         }
         var state = ClientState(process: client, random: SplitMix64(seed: settings.seed &+ UInt64(client) &* 0x9E37_79B9))
         while !stopped.load(ordering: .relaxed) {

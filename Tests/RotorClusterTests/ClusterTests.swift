@@ -68,6 +68,16 @@ import Testing
         try await withCluster(faultInjection: true) { try await ClusterScenarios.isolatedLeaderIsReplacedThenHealed($0) }
     }
 
+    /// A follower cut off with `injectFault` answers writes and `min_index` reads at once (issue 11, item 6).
+    @Test func cutOffFollowerAnswersAtOnce() async throws {
+        try await withCluster(faultInjection: true) { try await ClusterScenarios.cutOffFollowerAnswersAtOnce($0) }
+    }
+
+    /// A leader that sends but cannot hear is replaced (it goes quiet without a majority).
+    @Test func deafLeaderIsReplaced() async throws {
+        try await withCluster(faultInjection: true) { try await ClusterScenarios.deafLeaderIsReplaced($0) }
+    }
+
     /// A replica without `[testing] allow_fault_injection` refuses `injectFault`, even proven with the secret.
     @Test func faultInjectionIsRefusedUnlessAllowed() async throws {
         try await withCluster { cluster in

@@ -1,0 +1,76 @@
+import RotorConsensus
+import RotorModel
+
+/// A replica cut off from its leader (a partition, or a leader that lost its
+/// majority) cannot serve writes, LINEARIZABLE reads or `min_index` reads
+/// past what it applied. Parking them until their deadline would stall every
+/// client that tries this replica, so it turns them away at once with
+/// UNAVAILABLE and a leader hint, and the client moves on to another replica.
+extension ReplicaNode {
+    /// The refusal for a request that needs the leader, when this replica has
+    /// lost it: a follower that has not heard from the leader of its term for
+    /// an election timeout (counted from its start at the earliest), or a
+    /// leader without a majority (check-quorum). Nil while it is in touch, and
+    /// during a term change, when requests wait for the new leader as before.
+    var leaderContactLost: KVError? {
+        guard let leader = replica.knownLeader else { return nil }
+        if leader == replicaID {
+            return replica.hasQuorum ? nil : error(for: .noQuorum(leader: replicaID))
+        }
+        let lastContact = max(replica.lastLeaderContact ?? startedAt, startedAt)
+        let silence = NodeClock.now() - lastContact
+        guard silence >= settings.consensus.electionTimeout else { return nil }
+        return KVError(.unavailable,
+                       "replica \(replicaID) has not heard from the leader, replica \(leader), for \(silence / 1_000_000) ms (cut off?); nothing was done here: retry on another replica",
+                       leaderHint: Int32(leader), leaderEndpoint: settings.endpoints[leader].description)
+    }
+
+    /// Called every tick: once the leader is lost, whatever is already parked
+    /// here waiting for it is answered now rather than at its deadline, and
+    /// the shell is told once per loss (the forwarder drops its stalled connection).
+    func answerParkedIfLeaderLost() {
+        loop.preconditionInEventLoop()
+        guard let lost = leaderContactLost else {
+            hasLeaderContact = true
+            return
+        }
+        // Each resumes with `false` and answers with `leaderContactLost`.
+        for resume in operations.takeAllAppliedWaiters() { resume(false) }
+        if replica.isLeader {
+            for read in operations.takeAllReads() { read(.failure(lost)) }
+            // In the log already: it may still commit if the majority comes back.
+            for write in operations.takeAllWrites() { write.reply(.failure(Self.outcomeUnknownWithoutQuorum)) }
+        }
+        if hasLeaderContact, let leader = replica.knownLeader, leader != replicaID {
+            logger.warning("no word from the leader, replica \(leader), for an election timeout: turning away writes and reads that need it until it is heard again")
+            onLeaderContactLost?(leader)
+        }
+        hasLeaderContact = false
+    }
+
+    static let outcomeUnknownWithoutQuorum = KVError.unavailable(
+        "the leader lost its majority before the write committed; it may or may not apply. Retry with the same request id")
+
+    /// A leader that has heard from no majority for an election timeout (it
+    /// may send but not hear) keeps its heartbeats to itself for three
+    /// election timeouts, then sends for one, and so on: while it is quiet,
+    /// followers that could still hear it time out and elect a leader that
+    /// can serve (else its heartbeats kept them loyal and nothing committed
+    /// until the cut healed); while it sends, a follower that was merely down
+    /// hears it again and its answer restores the majority. Dropping them is
+    /// safe: the protocol tolerates lost messages.
+    func goesQuiet(_ message: ConsensusMessage) -> Bool {
+        switch message {
+        case .appendEntries, .commitNotification: break
+        default: return false
+        }
+        guard replica.isLeader, !replica.hasQuorum else {
+            quietSince = nil
+            return false
+        }
+        let now = NodeClock.now(), timeout = settings.consensus.electionTimeout
+        let since = quietSince ?? now
+        quietSince = since
+        return (now - since) % (4 * timeout) < 3 * timeout
+    }
+}
