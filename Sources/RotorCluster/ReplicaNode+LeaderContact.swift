@@ -50,27 +50,4 @@ extension ReplicaNode {
 
     static let outcomeUnknownWithoutQuorum = KVError.unavailable(
         "the leader lost its majority before the write committed; it may or may not apply. Retry with the same request id")
-
-    /// A leader that has heard from no majority for an election timeout (it
-    /// may send but not hear) keeps its heartbeats to itself for three
-    /// election timeouts, then sends for one, and so on: while it is quiet,
-    /// followers that could still hear it time out and elect a leader that
-    /// can serve (else its heartbeats kept them loyal and nothing committed
-    /// until the cut healed); while it sends, a follower that was merely down
-    /// hears it again and its answer restores the majority. Dropping them is
-    /// safe: the protocol tolerates lost messages.
-    func goesQuiet(_ message: ConsensusMessage) -> Bool {
-        switch message {
-        case .appendEntries, .commitNotification: break
-        default: return false
-        }
-        guard replica.isLeader, !replica.hasQuorum else {
-            quietSince = nil
-            return false
-        }
-        let now = NodeClock.now(), timeout = settings.consensus.electionTimeout
-        let since = quietSince ?? now
-        quietSince = since
-        return (now - since) % (4 * timeout) < 3 * timeout
-    }
 }

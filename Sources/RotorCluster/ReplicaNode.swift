@@ -44,8 +44,6 @@ public final class ReplicaNode: @unchecked Sendable {
     let startedAt = NodeClock.now()
     /// Whether the leader was in touch at the last tick (see ReplicaNode+LeaderContact).
     var hasLeaderContact = true
-    /// Since when this leader, without a majority, keeps its heartbeats to itself (see `goesQuiet`).
-    var quietSince: Instant?
     /// Called on the loop when this follower loses its leader; set before `start()`.
     var onLeaderContactLost: ((ReplicaID) -> Void)?
 
@@ -215,7 +213,7 @@ public final class ReplicaNode: @unchecked Sendable {
             if let (reply, answer) = inbound.take(message, to: peer) { reply(outboundAnswer(answer, to: peer)) }
         default:
             // Fault injection: lost on the way; the core resends, as over a lossy network.
-            guard !faultRule.dropsOutbound(to: peer), !goesQuiet(message) else { return }
+            guard !faultRule.dropsOutbound(to: peer) else { return }
             peers.send(message, to: peer, now: NodeClock.now())
         }
     }
