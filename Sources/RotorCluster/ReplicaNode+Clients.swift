@@ -32,6 +32,10 @@ extension ReplicaNode {
         }
         operations.whenLeaderKnown(deadline: deadline) { [unowned self] found in
             guard found, let leader = replica.knownLeader else {
+                if let lost = leaderContactLost {
+                    body(.unavailable(lost))
+                    return
+                }
                 let expected = replica.termLeader
                 body(.unavailable(KVError(.unavailable, "no leader was elected within \(settings.requestTimeout / 1_000_000) ms; replica \(expected) is expected to lead term \(replica.term)",
                                           leaderHint: Int32(expected), leaderEndpoint: settings.endpoints[expected].description)))

@@ -24,6 +24,10 @@ extension ThriftMessageCodec {
                 s.pointee.match_index = gint64(m.matchIndex)
                 s.pointee.conflict_hint = gint64(m.conflictHint)
                 s.pointee.prev_log_index = gint64(m.prevIndex)
+                if m.recovering {
+                    s.pointee.recovering = 1
+                    s.pointee.__isset_recovering = 1
+                }
                 result.pointee.__isset_success = 1
             case .success: break
             case .failure(let error): result.pointee.setError(Self.makeError(error))
@@ -39,6 +43,10 @@ extension ThriftMessageCodec {
                 s.pointee.replica_id = Self.wireReplicaID(m.from)
                 s.pointee.round = gint64(Int64(bitPattern: m.round))
                 s.pointee.match_index = gint64(m.matchIndex)
+                if m.recovering {
+                    s.pointee.recovering = 1
+                    s.pointee.__isset_recovering = 1
+                }
                 result.pointee.__isset_success = 1
             case .success: break
             case .failure(let error): result.pointee.setError(Self.makeError(error))
@@ -71,7 +79,8 @@ extension ThriftMessageCodec {
                 return .success(.appendEntry(AppendResponse(
                     term: Int64(s.pointee.term), from: ReplicaID(s.pointee.replica_id), success: s.pointee.success != 0,
                     matchIndex: Int64(s.pointee.match_index), conflictHint: Int64(s.pointee.conflict_hint),
-                    prevIndex: Int64(s.pointee.prev_log_index))))
+                    prevIndex: Int64(s.pointee.prev_log_index),
+                    recovering: s.pointee.__isset_recovering != 0 && s.pointee.recovering != 0)))
             }
         case .commitNotification:
             outcome = try readStruct(rkv_kv_store_commit_notification_result_get_type(), as: RkvKvStoreCommitNotificationResult.self) { result in
@@ -79,7 +88,8 @@ extension ThriftMessageCodec {
                 guard result.pointee.__isset_success != 0, let s = result.pointee.success else { return nil }
                 return .success(.commitNotification(CommitAck(
                     term: Int64(s.pointee.term), from: ReplicaID(s.pointee.replica_id),
-                    round: UInt64(bitPattern: Int64(s.pointee.round)), matchIndex: Int64(s.pointee.match_index))))
+                    round: UInt64(bitPattern: Int64(s.pointee.round)), matchIndex: Int64(s.pointee.match_index),
+                    recovering: s.pointee.__isset_recovering != 0 && s.pointee.recovering != 0)))
             }
         case .startViewChange:
             outcome = try readVoidResult(rkv_kv_store_start_view_change_result_get_type(), RkvKvStoreStartViewChangeResult.self).map { .done }

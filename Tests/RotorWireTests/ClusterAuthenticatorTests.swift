@@ -168,9 +168,9 @@ import Testing
                 == "rotorkv-peer-v1|snapshotAck|2|6|120|700|1")
         #expect(header(.recover(RecoveryRequest(from: 1, nonce: UInt64.max))) == "rotorkv-peer-v1|recover|1|0|18446744073709551615")
         #expect(header(.recoveryResponse(RecoveryResponse(term: 4, from: 2, nonce: 99, standing: .member, leaderLastIndex: 4711)))
-                == "rotorkv-peer-v1|recoveryResponse|2|4|99|2|4711")
+                == "rotorkv-peer-v1|recoveryResponse|2|4|99|2|4711|none|0")
         #expect(header(.recoveryResponse(RecoveryResponse(term: 0, from: 0, nonce: 7, standing: .fresh, leaderLastIndex: nil)))
-                == "rotorkv-peer-v1|recoveryResponse|0|0|7|0|none")
+                == "rotorkv-peer-v1|recoveryResponse|0|0|7|0|none|none|0")
         // The chunk's bytes follow the installSnapshot header as they are.
         let chunk = PeerCall.installSnapshot(InstallSnapshot(term: 6, leaderID: 0, snapshotIndex: 120, snapshotTerm: 5, totalBytes: 3,
                                                              offset: 0, data: [0xFF, 0x00, 0x7C], leaderCommit: 0, termStartIndex: 0))
