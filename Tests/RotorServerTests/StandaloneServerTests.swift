@@ -65,9 +65,9 @@ import Testing
                 try await client.ping()
                 let status = try await client.status()
                 #expect(status.role == .standalone)
-                #expect(status.lastIndex == 1)
-                #expect(status.commitIndex == 1)
-                #expect(status.appliedIndex == 1)
+                #expect(status.lastIndex == 2, "the session's registration, then the put")
+                #expect(status.commitIndex == 2)
+                #expect(status.appliedIndex == 2)
                 #expect(status.keyCount == 1)
                 #expect(status.replicaCount == 1)
             }
