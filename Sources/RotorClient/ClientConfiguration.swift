@@ -15,8 +15,10 @@ public struct ClientConfiguration: Sendable {
     /// First and largest pause between retries of a call (exponential, with jitter).
     public var initialBackoff: Duration
     public var maxBackoff: Duration
-    /// Identifies this client's writes for exactly-once application; random by default.
-    public var clientID: Int64
+    /// nil (the default): the client registers a session through the log before
+    /// its first write and uses its client id (Raft dissertation §6.3). Set: a
+    /// client id from an earlier `registerSession`, used as is.
+    public var clientID: Int64?
     /// The replicas' `[security] client_token`, if they have one: every
     /// connection calls `authenticate` with it before its first call.
     public var clientToken: String?
@@ -28,7 +30,7 @@ public struct ClientConfiguration: Sendable {
     public init(endpoints: [Endpoint], defaultTimeout: Duration = .seconds(5), connectTimeout: Duration = .seconds(1),
                 connectionsPerEndpoint: Int = 1, maxFrameBytes: Int = 16 << 20,
                 initialBackoff: Duration = .milliseconds(10), maxBackoff: Duration = .milliseconds(500),
-                clientID: Int64 = Int64.random(in: 1...Int64.max), clientToken: String? = nil,
+                clientID: Int64? = nil, clientToken: String? = nil,
                 attemptTimeout: Duration = .seconds(2)) {
         precondition(!endpoints.isEmpty, "a client needs at least one endpoint")
         precondition(connectionsPerEndpoint >= 1, "connectionsPerEndpoint must be at least 1")

@@ -13,7 +13,10 @@ import RotorModel
 ///   every replica has been tried, and on OVERLOADED, the client first waits
 ///   a jittered, exponential backoff.
 /// - Writes carry (client_id, request_id), assigned here once per call, so a
-///   retried write is applied at most once by the cluster.
+///   retried write is applied at most once by the cluster. The client id is a
+///   session registered through the log before the first write (Raft
+///   dissertation §6.3). A write answered SESSION_EXPIRED was not applied: the
+///   error is thrown for it, and the next write registers a new session.
 /// - Calls from many tasks share connections and are pipelined.
 ///
 /// Errors are always `KVError`: the server's, or TIMEOUT / UNAVAILABLE raised
@@ -24,6 +27,7 @@ public final class RotorKVClient: Sendable {
     private let ownsGroup: Bool
     private let pool: EndpointPool
     private let nextRequestID = ManagedAtomic<Int64>(1)
+    private let session = SessionKeeper()
 
     /// - Parameter group: the event loops to run on; by default the client makes (and owns) one thread.
     public init(configuration: ClientConfiguration, group: (any EventLoopGroup)? = nil) {
@@ -108,12 +112,48 @@ public final class RotorKVClient: Sendable {
         return try outcome.get()
     }
 
-    // MARK: Retries and redirects
+    /// Registers a new client session through the log (Raft dissertation
+    /// §6.3). The client does this by itself before its first write; tools
+    /// that choose their own `WriteOptions` call it directly.
+    public func registerSession(timeout: Duration? = nil) async throws(KVError) -> RegisterSessionResponse {
+        guard case .registerSession(let response) = try await call(.registerSession, timeout: timeout) else { throw mismatch() }
+        return response
+    }
 
-    /// Runs one call to completion or its deadline. Public so that tools can send any `ClientRequest`.
+    // MARK: Sessions, retries and redirects
+
+    /// Runs one call to completion or its deadline. Public so that tools can
+    /// send any `ClientRequest`. A write without a client id gets this
+    /// client's session (registered first if needed) and a fresh request id;
+    /// one answered SESSION_EXPIRED drops the session before the error is thrown.
     public func call(_ request: ClientRequest, timeout: Duration? = nil) async throws(KVError) -> ClientResponse {
-        let request = withSession(request)
         let deadline = NIODeadline.now() + (timeout ?? configuration.defaultTimeout).timeAmount
+        guard request.needsSession else { return try await send(request, deadline: deadline) }
+        let clientID = try await sessionID(deadline: deadline)
+        let stamped = request.stamped(WriteOptions(clientID: clientID, requestID: nextRequestID.loadThenWrappingIncrement(ordering: .relaxed)))
+        do throws(KVError) {
+            return try await send(stamped, deadline: deadline)
+        } catch where error.code == .sessionExpired {
+            await session.expire(clientID)
+            throw error
+        }
+    }
+
+    /// The configured client id, or the live session's, registered within `deadline` if there is none.
+    private func sessionID(deadline: NIODeadline) async throws(KVError) -> Int64 {
+        if let fixed = configuration.clientID { return fixed }
+        return try await session.clientID { [self] in
+            do throws(KVError) {
+                guard case .registerSession(let response) = try await send(.registerSession, deadline: deadline) else { throw mismatch() }
+                return .success(response.clientID)
+            } catch {
+                return .failure(error)
+            }
+        }.get()
+    }
+
+    /// Sends one request, with retries and redirects, until `deadline`.
+    private func send(_ request: ClientRequest, deadline: NIODeadline) async throws(KVError) -> ClientResponse {
         var backoff = configuration.initialBackoff
         var quickRetries = 0
         while true {
@@ -153,20 +193,6 @@ public final class RotorKVClient: Sendable {
             }
             try? await Task.sleep(for: pause)
             backoff = min(backoff * 2, configuration.maxBackoff)
-        }
-    }
-
-    /// Gives a write this client's id and a fresh request id, unless the caller chose them.
-    private func withSession(_ request: ClientRequest) -> ClientRequest {
-        func session(_ options: WriteOptions) -> WriteOptions {
-            guard options.clientID == nil else { return options }
-            return WriteOptions(clientID: configuration.clientID, requestID: nextRequestID.loadThenWrappingIncrement(ordering: .relaxed))
-        }
-        switch request {
-        case .put(var put): put.options = session(put.options); return .put(put)
-        case .delete(var delete): delete.options = session(delete.options); return .delete(delete)
-        case .compareAndSet(var cas): cas.options = session(cas.options); return .compareAndSet(cas)
-        case .get, .scan, .ping, .status: return request
         }
     }
 

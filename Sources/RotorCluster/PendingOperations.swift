@@ -8,8 +8,8 @@ import RotorStateMachine
 struct PendingOperations {
     typealias Reply = (Result<ClientResponse, KVError>) -> Void
 
+    /// A logged write or session registration, answered once applied.
     struct Write {
-        var command: KvCommand
         var session: ClientSession?
         var reply: Reply
     }

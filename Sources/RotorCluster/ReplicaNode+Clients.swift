@@ -1,5 +1,6 @@
 import RotorConsensus
 import RotorModel
+import RotorServer
 import RotorStateMachine
 
 /// Where a client request should go, decided on the node's loop.
@@ -45,13 +46,31 @@ extension ReplicaNode {
         }
     }
 
-    /// Puts a write into the log; answers once it is applied (or fails).
+    /// Puts a write into the log; answers once it is applied (or fails). A
+    /// retry the applied session table already settles (a duplicate, a reused
+    /// or too old request id) is answered from it without being logged again.
     func submitWrite(_ command: KvCommand, session: ClientSession?, deadline: Instant,
                      reply: @escaping (Result<ClientResponse, KVError>) -> Void) {
         loop.preconditionInEventLoop()
+        if let session, let early = machine.withLockedValue({ earlyResult(of: $0.lookup(session, command: command), session: session) }) {
+            reply(early)
+            return
+        }
+        submit(LogCommand(command: command, session: session).encoded(), session: session, deadline: deadline, reply: reply)
+    }
+
+    /// Logs a session registration (Raft dissertation §6.3); the reply's
+    /// client id is the index it was applied at.
+    func submitRegistration(deadline: Instant, reply: @escaping (Result<ClientResponse, KVError>) -> Void) {
+        loop.preconditionInEventLoop()
+        submit(LogPayload.registerSessionEncoding, session: nil, deadline: deadline, reply: reply)
+    }
+
+    private func submit(_ payload: Bytes, session: ClientSession?, deadline: Instant,
+                        reply: @escaping (Result<ClientResponse, KVError>) -> Void) {
         let token = operations.newToken()
-        operations.addWrite(token, PendingOperations.Write(command: command, session: session, reply: reply), deadline: deadline)
-        queueWrite(ClientWrite(token: token, payload: LogCommand(command: command, session: session).encoded()))
+        operations.addWrite(token, PendingOperations.Write(session: session, reply: reply), deadline: deadline)
+        queueWrite(ClientWrite(token: token, payload: payload))
     }
 
     /// ReadIndex: once a majority confirmed this replica still leads, waits

@@ -233,7 +233,7 @@ public final class ReplicaNode: @unchecked Sendable {
                 }
                 let outcome = machine.apply(index: entry.index, entry: entry.data)
                 if let client, let write = operations.takeWrite(client) {
-                    replies.append((write.reply, clientResult(of: outcome, for: write.command, session: write.session, at: entry.index)))
+                    replies.append((write.reply, clientResult(of: outcome, session: write.session, at: entry.index)))
                 }
             }
             return machine.appliedIndex

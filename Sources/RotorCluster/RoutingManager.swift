@@ -47,6 +47,7 @@ public final class RoutingManager: RequestHandler, PeerCallHandler {
             write(request, .compareAndSet(key: cas.key, expected: cas.expected, newValue: cas.newValue), cas.options, reply: reply)
         case .ping: reply(.success(.ping))
         case .status: reply(.success(.status(status())))
+        case .registerSession: registerSession(request, reply: reply)
         }
     }
 
@@ -121,6 +122,21 @@ public final class RoutingManager: RequestHandler, PeerCallHandler {
             node.route(deadline: deadline) { route in
                 switch route {
                 case .local: node.submitWrite(command, session: session, deadline: deadline, reply: reply)
+                case .forward(let leader): forwarder.forward(request, to: leader, deadline: Self.deadline(deadline), reply: reply)
+                case .unavailable(let error): reply(.failure(error))
+                }
+            }
+        }
+    }
+
+    /// A session registration goes through the log like a write (Raft
+    /// dissertation §6.3): on the leader, or forwarded to it by a follower.
+    private func registerSession(_ request: ClientRequest, reply: @escaping @Sendable (Result<ClientResponse, KVError>) -> Void) {
+        let deadline = NodeClock.now() + node.settings.requestTimeout
+        node.loop.execute { [node, forwarder] in
+            node.route(deadline: deadline) { route in
+                switch route {
+                case .local: node.submitRegistration(deadline: deadline, reply: reply)
                 case .forward(let leader): forwarder.forward(request, to: leader, deadline: Self.deadline(deadline), reply: reply)
                 case .unavailable(let error): reply(.failure(error))
                 }

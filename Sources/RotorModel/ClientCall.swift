@@ -8,11 +8,13 @@ public enum ClientRequest: Sendable, Equatable {
     case scan(ScanRequest)
     case ping
     case status
+    /// Registers a client session through the log (Raft dissertation §6.3).
+    case registerSession
 
     public enum Method: String, Sendable, CaseIterable {
         case get, put
         case delete = "deleteKey"
-        case compareAndSet, scan, ping, status
+        case compareAndSet, scan, ping, status, registerSession
     }
 
     public var method: Method {
@@ -24,13 +26,15 @@ public enum ClientRequest: Sendable, Equatable {
         case .scan: .scan
         case .ping: .ping
         case .status: .status
+        case .registerSession: .registerSession
         }
     }
 
-    /// Writes go through the log; reads never do.
+    /// Writes go through the log; reads never do. A session registration is
+    /// logged, so it counts as a write.
     public var isWrite: Bool {
         switch self {
-        case .put, .delete, .compareAndSet: true
+        case .put, .delete, .compareAndSet, .registerSession: true
         case .get, .scan, .ping, .status: false
         }
     }
@@ -45,4 +49,5 @@ public enum ClientResponse: Sendable, Equatable {
     case scan(ScanResponse)
     case ping
     case status(ReplicaStatus)
+    case registerSession(RegisterSessionResponse)
 }

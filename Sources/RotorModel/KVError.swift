@@ -27,4 +27,5 @@ public struct KVError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func timeout(_ message: String) -> KVError { KVError(.timeout, message) }
     public static func overloaded(_ message: String) -> KVError { KVError(.overloaded, message) }
     public static func internalError(_ message: String) -> KVError { KVError(.internalError, message) }
+    public static func sessionExpired(_ message: String) -> KVError { KVError(.sessionExpired, message) }
 }

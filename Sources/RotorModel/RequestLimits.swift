@@ -43,7 +43,7 @@ public struct RequestLimits: Sendable, Equatable {
             try checkValue(cas.newValue)
         case .scan(let scan):
             try checkScan(scan)
-        case .ping, .status:
+        case .ping, .status, .registerSession:
             return
         }
     }

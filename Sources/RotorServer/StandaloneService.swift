@@ -32,6 +32,7 @@ public final class StandaloneService: RequestHandler {
         case .compareAndSet(let cas): return try write(.compareAndSet(key: cas.key, expected: cas.expected, newValue: cas.newValue), cas.options)
         case .ping: return .ping
         case .status: return .status(status())
+        case .registerSession: return registerSession()
         }
     }
 
@@ -51,8 +52,18 @@ public final class StandaloneService: RequestHandler {
         return try state.withLockedValue { machine -> Result<ClientResponse, KVError> in
             let index = machine.appliedIndex + 1
             let outcome = machine.apply(index: index, command: command, session: session)
-            return clientResult(of: outcome, for: command, session: session, at: index)
+            return clientResult(of: outcome, session: session, at: index)
         }.get()
+    }
+
+    /// A session registered at the next index (Raft dissertation §6.3), as a
+    /// replicated log would: the client id is that index.
+    private func registerSession() -> ClientResponse {
+        state.withLockedValue { machine in
+            let index = machine.appliedIndex + 1
+            let clientID = machine.registerSession(index: index)
+            return .registerSession(RegisterSessionResponse(clientID: clientID, index: index))
+        }
     }
 
     /// Nothing is stored: no snapshot, and no log (each write is applied at

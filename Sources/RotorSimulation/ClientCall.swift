@@ -7,7 +7,12 @@ struct ClientCall {
     var client: Int
     var token: ClientToken
     var operation: SimulatedOperation
+    /// The client's registered session; 0 while it has none.
+    var clientID: Int64
     var requestID: Int64
+    /// This attempt registers the client's session (Raft dissertation §6.3)
+    /// before the write it is for, rather than sending the write.
+    var registering = false
 }
 
 /// What a simulated client asks for.
@@ -38,6 +43,8 @@ struct ClientReply {
     enum Result {
         /// The operation took effect (or, for a read, was served) with this output.
         case ok(OperationOutput, index: LogIndex)
+        /// A session was registered with this client id.
+        case registered(clientID: Int64)
         /// Certainly not applied by this attempt.
         case rejected(Rejection)
         /// This attempt may or may not apply.

@@ -18,6 +18,10 @@ struct SimulatedClient {
         /// Some earlier attempt may have applied.
         var mayHaveApplied = false
         var retryAt: Int64?
+        /// The next attempts register a session first: a write needs one.
+        var registering = false
+        /// The latest attempt sent the write itself (not a registration).
+        var lastAttemptWasWrite = false
     }
 
     let id: Int
@@ -27,6 +31,8 @@ struct SimulatedClient {
     var autonomous: Bool
     var leaderGuess: Int
     var nextRequestID: Int64 = 1
+    /// The session registered through the log before the first write; nil until then.
+    var sessionID: Int64?
     var valueCounter = 0
     var lastSeen: [Bytes: Bytes] = [:]
     var current: InFlight?

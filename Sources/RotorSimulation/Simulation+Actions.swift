@@ -47,7 +47,9 @@ extension Simulation {
         switch outcome {
         case .applied(let result): answer(token, at: replica, .ok(Self.output(result), index: entry.index))
         case .duplicate(let result, let original): answer(token, at: replica, .ok(Self.output(result), index: original))
-        case .stale: monitor.violate("sessions: a simulated client's request was stale at index \(entry.index)", now)
+        case .registered(let clientID): answer(token, at: replica, .registered(clientID: clientID))
+        case .stale, .reusedRequestID, .sessionExpired:
+            monitor.violate("sessions: a simulated client's request was refused (\(outcome)) at index \(entry.index)", now)
         }
     }
 
@@ -98,7 +100,11 @@ extension Simulation {
     func arrive(_ call: ClientCall, at replica: Int) {
         guard replicas[replica].isUp else { return }
         replicas[replica].calls[call.token] = call
-        let session = ClientSession(clientID: Int64(call.client + 1), requestID: call.requestID)
+        if call.registering {
+            feed(replica, .clientWrite(call.token, payload: LogPayload.registerSessionEncoding))
+            return
+        }
+        let session = ClientSession(clientID: call.clientID, requestID: call.requestID)
         switch call.operation {
         case .get:
             feed(replica, .clientRead(call.token))

@@ -41,11 +41,11 @@ extension Simulation {
             return
         }
         if now >= current.deadline {
-            let mutating = current.operation.historyKind.isMutating
-            finish(client, mutating && (current.mayHaveApplied || !current.attemptResolved) ? .unknown : .fail)
+            let unresolvedWrite = current.lastAttemptWasWrite && !current.attemptResolved
+            finish(client, current.mayHaveApplied || unresolvedWrite ? .unknown : .fail)
         } else if let retryAt = current.retryAt, now >= retryAt {
             sendAttempt(client)
-        } else if clients[client].singleAttempt && now >= current.attemptDeadline {
+        } else if clients[client].singleAttempt && !current.registering && now >= current.attemptDeadline {
             finish(client, current.operation.historyKind.isMutating ? .unknown : .fail)
         } else if current.retryAt == nil && now >= current.attemptDeadline {
             // No answer from that replica: try the next one.
@@ -60,7 +60,8 @@ extension Simulation {
         let requestID = reused ?? clients[client].nextRequestID
         if reused == nil { clients[client].nextRequestID += 1 }
         clients[client].current = SimulatedClient.InFlight(id: id, operation: operation, requestID: requestID,
-                                                           deadline: now + options.clientTimeout)
+                                                           deadline: now + options.clientTimeout,
+                                                           registering: operation.historyKind.isMutating && clients[client].sessionID == nil)
         scheduler.schedule(.clientWakes(client: client), at: now + options.clientTimeout)
         sendAttempt(client)
         return id
@@ -68,20 +69,29 @@ extension Simulation {
 
     private func sendAttempt(_ client: Int) {
         guard var current = clients[client].current else { return }
-        if current.operation.historyKind.isMutating && !current.attemptResolved { current.mayHaveApplied = true }
+        if current.lastAttemptWasWrite && !current.attemptResolved { current.mayHaveApplied = true }
+        current.lastAttemptWasWrite = current.operation.historyKind.isMutating && !current.registering
         current.attempt = makeToken()
         current.attemptResolved = false
         current.retryAt = nil
         current.attemptDeadline = now + options.attemptTimeout
         clients[client].current = current
         scheduler.schedule(.clientWakes(client: client), at: current.attemptDeadline)
-        let call = ClientCall(client: client, token: current.attempt, operation: current.operation, requestID: current.requestID)
+        let call = ClientCall(client: client, token: current.attempt, operation: current.operation,
+                              clientID: clients[client].sessionID ?? 0, requestID: current.requestID, registering: current.registering)
         scheduler.schedule(.clientRequestArrives(replica: clients[client].leaderGuess, request: call), after: random.between(options.clientLatency))
     }
 
     func receive(_ reply: ClientReply) {
         guard var current = clients[reply.client].current, reply.token == current.attempt else { return }
         switch reply.result {
+        case .registered(let clientID):
+            clients[reply.client].sessionID = clientID
+            current.registering = false
+            current.attemptResolved = true
+            clients[reply.client].current = current
+            sendAttempt(reply.client)
+            return
         case .ok(let output, let index):
             if current.operation.historyKind.isMutating {
                 monitor.acknowledged(index: index, client: reply.client, requestID: current.requestID, time: now)
@@ -90,10 +100,10 @@ extension Simulation {
             remember(output, of: current.operation, client: reply.client)
             finish(reply.client, .ok(output))
             return
-        case .rejected where clients[reply.client].singleAttempt && !current.mayHaveApplied:
+        case .rejected where clients[reply.client].singleAttempt && !current.registering && !current.mayHaveApplied:
             finish(reply.client, .fail)
             return
-        case .unknown where clients[reply.client].singleAttempt:
+        case .unknown where clients[reply.client].singleAttempt && !current.registering:
             finish(reply.client, .unknown)
             return
         case .rejected(let rejection):
@@ -112,7 +122,7 @@ extension Simulation {
             }
         case .unknown:
             current.attemptResolved = true
-            current.mayHaveApplied = current.mayHaveApplied || current.operation.historyKind.isMutating
+            current.mayHaveApplied = current.mayHaveApplied || current.lastAttemptWasWrite
             clients[reply.client].leaderGuess = (clients[reply.client].leaderGuess + 1) % options.replicaCount
             current.retryAt = now + VirtualTime.milliseconds(20)
         }

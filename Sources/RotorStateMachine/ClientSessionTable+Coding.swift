@@ -8,7 +8,8 @@ import RotorModel
 ///     per client, least recently used first:
 ///         client id, last used index, floor     8 bytes each
 ///         result count                          varint
-///         per result, by request id: request id, applied index (8 bytes each), result
+///         per result, by request id: request id, applied index,
+///                                   command fingerprint (8 bytes each), result
 extension ClientSessionTable {
     /// Bytes a client takes at least: three fixed ints and a count.
     private static let minimumClientSize = 25
@@ -26,13 +27,15 @@ extension ClientSessionTable {
             for entry in window.entries {
                 sink.writeInt64(entry.requestID)
                 sink.writeInt64(entry.index)
+                sink.writeFixed64(entry.fingerprint)
                 entry.result.encode(into: &sink)
             }
         }
     }
 
     /// Decodes and validates a table of a state at `appliedIndex`: limits
-    /// positive, clients unique, within the limits, strictly increasing in last
+    /// positive, clients unique, within the limits, each id a registration index
+    /// no later than the client's last use, strictly increasing in last
     /// use (never past `appliedIndex`), windows sorted and above their floors,
     /// results applied no later than their client's last use.
     static func decode(from reader: inout ByteReader, appliedIndex: Int64) throws(KVError) -> ClientSessionTable {
@@ -51,6 +54,9 @@ extension ClientSessionTable {
             let clientID = try reader.readInt64()
             guard seen.insert(clientID).inserted else { throw reader.corrupt("client \(clientID) appears twice") }
             let window = try decodeWindow(from: &reader, limits: limits, after: previousUse, upTo: appliedIndex)
+            guard clientID >= 1, clientID <= window.lastUsedIndex else {
+                throw reader.corrupt("client \(clientID) is not the index of a registration at or before its last use \(window.lastUsedIndex)")
+            }
             previousUse = window.lastUsedIndex
             ordered.append((clientID, window))
         }
@@ -64,7 +70,7 @@ extension ClientSessionTable {
             throw reader.corrupt("client last used at \(lastUsedIndex), expected in (\(previousUse), \(appliedIndex)]")
         }
         var window = ClientWindow(lastUsedIndex: lastUsedIndex, floor: try reader.readInt64())
-        let count = try reader.readCount(atMost: min(limits.windowSize, reader.remaining / 17), "result count")
+        let count = try reader.readCount(atMost: min(limits.windowSize, reader.remaining / 25), "result count")
         window.entries.reserveCapacity(count)
         for _ in 0 ..< count {
             window.entries.append(try decodeEntry(from: &reader, after: window.entries.last, in: window))
@@ -83,6 +89,8 @@ extension ClientSessionTable {
         guard index >= 1, index <= window.lastUsedIndex else {
             throw reader.corrupt("request applied at \(index), expected in [1, \(window.lastUsedIndex)]")
         }
-        return ClientWindow.Entry(requestID: requestID, index: index, result: try KvCommandResult.decode(from: &reader))
+        let fingerprint = try reader.readFixed64()
+        return ClientWindow.Entry(requestID: requestID, index: index, fingerprint: fingerprint,
+                                  result: try KvCommandResult.decode(from: &reader))
     }
 }

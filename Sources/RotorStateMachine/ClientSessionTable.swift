@@ -1,16 +1,22 @@
-/// Exactly-once application of writes identified by (client id, request id).
+/// Exactly-once application of writes identified by (client id, request id),
+/// with sessions registered through the log (Raft dissertation §6.3).
 ///
 /// Part of the replicated state: it is in snapshots and the digest, and every
 /// decision depends only on the commands and their log indexes, so replicas
 /// agree on which writes were duplicates.
 ///
-/// Per client it keeps the results of its `windowSize` highest request ids.
-/// An id in the window is a duplicate (answered from the cache, not applied
-/// again); an id below the window's floor is stale (its fate is unknown, so it
-/// is not applied); any other id is new, even if it arrives out of order. At
-/// most `maxClients` clients are remembered; a new client beyond that evicts
-/// the one least recently used by log index, after which that client's
-/// retries are treated as new.
+/// A client registers first (`register(at:)`): its client id is the log index
+/// of the registration, unique for the life of the cluster. A write from a
+/// client the table does not hold (never registered, or evicted) is
+/// `.expired` and not applied: a retry of it could not be recognised.
+/// Per client it keeps the results and command fingerprints of its
+/// `windowSize` highest request ids. An id in the window with the same
+/// fingerprint is a duplicate (answered from the cache, not applied again);
+/// with another fingerprint it is `.reused` for a different command (not
+/// applied); an id below the window's floor is stale (its fate is unknown, so
+/// it is not applied); any other id is new, even if it arrives out of order.
+/// At most `maxClients` clients are remembered; a registration beyond that
+/// evicts the one least recently used by log index, whose writes then expire.
 public struct ClientSessionTable: Sendable {
     /// Bounds on the table's memory. All replicas must use the same limits:
     /// they decide which requests are duplicates. Snapshots carry them.
@@ -36,8 +42,12 @@ public struct ClientSessionTable: Sendable {
         case new
         /// Already applied, at `originalIndex`, with this result.
         case duplicate(KvCommandResult, originalIndex: Int64)
+        /// The id was applied for a different command (another fingerprint): not applied.
+        case reused
         /// Older than the window: not applied.
         case stale
+        /// The client is not in the table (never registered, or evicted): not applied.
+        case expired
     }
 
     public let limits: Limits
@@ -52,32 +62,45 @@ public struct ClientSessionTable: Sendable {
     /// The number of clients remembered.
     public var clientCount: Int { clients.count }
 
-    /// How `session` would be treated now, without changing anything: lets a
-    /// server answer a retry of an applied write without logging it again.
-    public func lookup(_ session: ClientSession) -> Lookup {
-        clients[session.clientID]?.lookup(session.requestID) ?? .new
+    /// Whether `clientID` is a registered, unexpired session.
+    public func holds(_ clientID: Int64) -> Bool {
+        clients[clientID] != nil
     }
 
-    /// Classifies `session`'s request at log `index` and marks the client as
-    /// used there, admitting (and possibly evicting for) a new client. After
-    /// `.new` the caller applies the command and calls `record`.
-    public mutating func admit(_ session: ClientSession, at index: Int64) -> Lookup {
-        let outcome = lookup(session)
-        if clients[session.clientID] == nil {
-            makeRoomForClient()
-            clients[session.clientID] = ClientWindow(lastUsedIndex: index)
-        } else {
-            clients[session.clientID]?.lastUsedIndex = index
-        }
+    /// How `session`'s request with a command of this `fingerprint` would be
+    /// treated now, without changing anything. The fingerprint is computed
+    /// only if the request id is cached. Lets a server answer a retry of an
+    /// applied write without logging it again.
+    public func lookup(_ session: ClientSession, fingerprint: () -> UInt64) -> Lookup {
+        clients[session.clientID]?.lookup(session.requestID, fingerprint: fingerprint) ?? .expired
+    }
+
+    /// Registers a session at log `index`; its client id is `index` (Raft
+    /// dissertation §6.3: unique for the life of the cluster). Evicts the least
+    /// recently used session when the table is full.
+    public mutating func register(at index: Int64) {
+        precondition(clients[index] == nil, "register: client \(index) is already registered")
+        makeRoomForClient()
+        clients[index] = ClientWindow(lastUsedIndex: index)
+        noteUse(index, at: index)
+    }
+
+    /// Classifies `session`'s request at log `index` and, if its client is
+    /// registered, marks the client as used there. After `.new` the caller
+    /// applies the command and calls `record`.
+    public mutating func admit(_ session: ClientSession, fingerprint: UInt64, at index: Int64) -> Lookup {
+        let outcome = lookup(session) { fingerprint }
+        guard outcome != .expired else { return outcome }
+        clients[session.clientID]?.lastUsedIndex = index
         noteUse(session.clientID, at: index)
         return outcome
     }
 
     /// Caches the result of a request `admit` classified as new at `index`.
-    public mutating func record(_ result: KvCommandResult, for session: ClientSession, at index: Int64) {
+    public mutating func record(_ result: KvCommandResult, for session: ClientSession, fingerprint: UInt64, at index: Int64) {
         precondition(clients[session.clientID]?.lastUsedIndex == index,
                      "record: client \(session.clientID) was not admitted at index \(index)")
-        let entry = ClientWindow.Entry(requestID: session.requestID, index: index, result: result)
+        let entry = ClientWindow.Entry(requestID: session.requestID, index: index, fingerprint: fingerprint, result: result)
         clients[session.clientID]?.record(entry, windowSize: limits.windowSize)
     }
 

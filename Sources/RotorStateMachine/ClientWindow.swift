@@ -6,6 +6,9 @@ struct ClientWindow: Sendable, Equatable {
         var requestID: Int64
         /// The log index at which the request was applied.
         var index: Int64
+        /// `KvCommand.fingerprint` of the command applied under this id, to
+        /// tell a true retry from a reuse of the id for another command.
+        var fingerprint: UInt64
         var result: KvCommandResult
     }
 
@@ -16,11 +19,14 @@ struct ClientWindow: Sendable, Equatable {
     /// At most the table's window size, sorted by request id, all >= `floor`.
     var entries: [Entry] = []
 
-    /// How a request with this id must be treated.
-    func lookup(_ requestID: Int64) -> ClientSessionTable.Lookup {
+    /// How a request with this id must be treated. `fingerprint` is asked for
+    /// only when the id is cached, so a new request costs no hash here.
+    func lookup(_ requestID: Int64, fingerprint: () -> UInt64) -> ClientSessionTable.Lookup {
         let position = position(of: requestID)
         if position < entries.count, entries[position].requestID == requestID {
-            return .duplicate(entries[position].result, originalIndex: entries[position].index)
+            let cached = entries[position]
+            guard cached.fingerprint == fingerprint() else { return .reused }
+            return .duplicate(cached.result, originalIndex: cached.index)
         }
         return requestID < floor ? .stale : .new
     }

@@ -1,6 +1,6 @@
 import RotorModel
 
-/// The canonical encoding of the whole state, version 1: the bytes a snapshot
+/// The canonical encoding of the whole state, version 2: the bytes a snapshot
 /// compresses and the digest hashes. It depends only on content (keys in
 /// order, clients in order of last use), never on history or memory layout.
 ///
@@ -29,7 +29,8 @@ extension KvStateMachine {
     }
 
     /// A 64-bit FNV-1a hash of the canonical encoding: of the applied index,
-    /// every key and value, the session table and its limits.
+    /// every key and value, the session table (with its command fingerprints)
+    /// and its limits.
     ///
     /// Promise: two state machines have equal digests whenever they are equal
     /// (`==`), whatever histories produced them, and a snapshot restores to the

@@ -3,7 +3,8 @@ import RotorModel
 /// Snapshots: the canonical payload, compressed and checksummed.
 ///
 ///     bytes 0-3    magic "RKVS"
-///     bytes 4-7    format version (1), little-endian
+///     bytes 4-7    format version (2: session results carry command
+///                  fingerprints), little-endian
 ///     bytes 8-15   payload size before compression, little-endian
 ///     bytes 16-19  CRC-32 of every other byte of the snapshot, little-endian
 ///     bytes 20-    the payload as one zlib stream
@@ -12,7 +13,7 @@ import RotorModel
 /// before decompression is even attempted.
 extension KvStateMachine {
     public static let snapshotMagic: Bytes = Array("RKVS".utf8)
-    public static let snapshotVersion: UInt32 = 1
+    public static let snapshotVersion: UInt32 = 2
     static let snapshotHeaderSize = 20
     private static let checksumOffset = 16
 

@@ -40,35 +40,56 @@ public struct KvStateMachine: Sendable {
     // MARK: Writes
 
     /// Applies the entry at `index`, which must be `appliedIndex + 1`.
-    /// With a session, a request already applied is not applied again
-    /// (`.duplicate` with the original result and index), and one older than the
-    /// session window is not applied at all (`.stale`).
+    /// With a session (Raft dissertation §6.3), a request already applied is
+    /// not applied again (`.duplicate` with the original result and index); a
+    /// request id already applied for a different command (`.reusedRequestID`),
+    /// one older than the session window (`.stale`) and one from a client that
+    /// is not a live session (`.sessionExpired`) are not applied at all.
     public mutating func apply(index: Int64, command: KvCommand, session: ClientSession?) -> KvApplyOutcome {
         advance(to: index)
         guard let session else { return .applied(execute(command)) }
-        switch sessions.admit(session, at: index) {
+        let fingerprint = command.fingerprint
+        switch sessions.admit(session, fingerprint: fingerprint, at: index) {
         case .new:
             let result = execute(command)
-            sessions.record(result, for: session, at: index)
+            sessions.record(result, for: session, fingerprint: fingerprint, at: index)
             return .applied(result)
         case .duplicate(let result, let originalIndex):
             return .duplicate(result, originalIndex: originalIndex)
+        case .reused:
+            return .reusedRequestID
         case .stale:
             return .stale
+        case .expired:
+            return .sessionExpired
         }
     }
 
-    /// Applies an encoded `LogCommand` at `index`. Entries are checksummed by
+    /// Registers a client session at `index`, which must be `appliedIndex + 1`:
+    /// the client id is `index`, unique for the life of the cluster (Raft
+    /// dissertation §6.3). A full table evicts its least recently used session.
+    /// Returns the new client id.
+    @discardableResult
+    public mutating func registerSession(index: Int64) -> Int64 {
+        advance(to: index)
+        sessions.register(at: index)
+        return index
+    }
+
+    /// Applies an encoded `LogPayload` at `index`. Entries are checksummed by
     /// the log, so one that does not decode is a bug or undetected corruption;
     /// applying anything else would diverge the replicas, hence a trap.
     public mutating func apply(index: Int64, entry: Bytes) -> KvApplyOutcome {
-        let decoded: LogCommand
+        let decoded: LogPayload
         do {
-            decoded = try LogCommand.decode(entry)
+            decoded = try LogPayload.decode(entry)
         } catch {
             preconditionFailure("log entry \(index) does not decode: \(error)")
         }
-        return apply(index: index, command: decoded.command, session: decoded.session)
+        switch decoded {
+        case .write(let write): return apply(index: index, command: write.command, session: write.session)
+        case .registerSession: return .registered(clientID: registerSession(index: index))
+        }
     }
 
     /// Consumes an index whose entry carries no command (such as the no-op a
@@ -99,10 +120,12 @@ public struct KvStateMachine: Sendable {
         return ScanResponse(entries: page.entries, continuation: page.continuation, appliedIndex: appliedIndex)
     }
 
-    /// How a write carrying `session` would be treated now, changing nothing:
-    /// a server may answer a retry of an applied write without logging it.
-    public func lookup(_ session: ClientSession) -> ClientSessionTable.Lookup {
-        sessions.lookup(session)
+    /// How a write of `command` carrying `session` would be treated now,
+    /// changing nothing: a server may answer a retry of an applied write (or a
+    /// reuse of its id) without logging it. The command's fingerprint is
+    /// computed only when the request id is cached.
+    public func lookup(_ session: ClientSession, command: KvCommand) -> ClientSessionTable.Lookup {
+        sessions.lookup(session) { command.fingerprint }
     }
 
     // MARK: Internals

@@ -5,7 +5,8 @@ import RotorModel
 /// Encoding, version 1 (integers little-endian, varints unsigned LEB128):
 ///
 ///     byte 0       format version (1)
-///     byte 1       bits 0-3 opcode (1 put, 2 delete, 3 compare-and-set),
+///     byte 1       bits 0-3 opcode (1 put, 2 delete, 3 compare-and-set;
+///                  4 is a session registration, see `LogPayload`),
 ///                  bit 4 has session, bit 5 has expected (CAS only), bits 6-7 zero
 ///     [session]    client id: 8 bytes; request id: varint of its bit pattern
 ///     key          varint length + bytes
@@ -31,14 +32,19 @@ public struct LogCommand: Sendable, Equatable {
     /// The version-1 encoding.
     public func encoded() -> Bytes {
         var writer = ByteWriter(reservingCapacity: encodedSizeEstimate)
-        writer.append(Self.formatVersion)
-        writer.append(header)
-        if let session {
-            writer.writeInt64(session.clientID)
-            writer.writeVarint(UInt64(bitPattern: session.requestID))
-        }
-        writeOperands(into: &writer)
+        encode(into: &writer)
         return writer.bytes
+    }
+
+    /// Streams the version-1 encoding into `sink` (a buffer, or a hash).
+    func encode<Sink: ByteSink>(into sink: inout Sink) {
+        sink.append(Self.formatVersion)
+        sink.append(header)
+        if let session {
+            sink.writeInt64(session.clientID)
+            sink.writeVarint(UInt64(bitPattern: session.requestID))
+        }
+        writeOperands(into: &sink)
     }
 
     /// Decodes an encoding; any malformed or truncated input is an
@@ -60,10 +66,11 @@ public struct LogCommand: Sendable, Equatable {
 }
 
 extension LogCommand {
-    private enum Opcode {
+    enum Opcode {
         static let put: UInt8 = 1
         static let delete: UInt8 = 2
         static let compareAndSet: UInt8 = 3
+        static let registerSession: UInt8 = 4
     }
 
     private enum Flag {
@@ -92,7 +99,7 @@ extension LogCommand {
         return 2 + 18 + 30 + operands
     }
 
-    private func writeOperands(into writer: inout ByteWriter) {
+    private func writeOperands<Sink: ByteSink>(into writer: inout Sink) {
         switch command {
         case .put(let key, let value):
             writer.writeLengthPrefixed(key)

@@ -31,6 +31,8 @@ extension ThriftMessageCodec {
             try readStruct(rkv_kv_store_ping_args_get_type(), as: RkvKvStorePingArgs.self) { _ in .success(.ping) }
         case .status:
             try readStruct(rkv_kv_store_status_args_get_type(), as: RkvKvStoreStatusArgs.self) { _ in .success(.status) }
+        case .registerSession:
+            try readStruct(rkv_kv_store_register_session_args_get_type(), as: RkvKvStoreRegisterSessionArgs.self) { _ in .success(.registerSession) }
         }
     }
 
@@ -67,6 +69,10 @@ extension ThriftMessageCodec {
             writeStruct(args)
         case .status:
             let args = GLibBridge.newStruct(rkv_kv_store_status_args_get_type(), as: RkvKvStoreStatusArgs.self)
+            defer { GLibBridge.release(args) }
+            writeStruct(args)
+        case .registerSession:
+            let args = GLibBridge.newStruct(rkv_kv_store_register_session_args_get_type(), as: RkvKvStoreRegisterSessionArgs.self)
             defer { GLibBridge.release(args) }
             writeStruct(args)
         }

@@ -14,6 +14,8 @@ extension ThriftMessageCodec {
         case .scan: writeResult(outcome, rkv_kv_store_scan_result_get_type(), RkvKvStoreScanResult.self)
         case .ping: writeResult(outcome, rkv_kv_store_ping_result_get_type(), RkvKvStorePingResult.self)
         case .status: writeResult(outcome, rkv_kv_store_status_result_get_type(), RkvKvStoreStatusResult.self)
+        case .registerSession:
+            writeResult(outcome, rkv_kv_store_register_session_result_get_type(), RkvKvStoreRegisterSessionResult.self)
         }
     }
 
@@ -29,6 +31,8 @@ extension ThriftMessageCodec {
         case .scan: outcome = try readStruct(rkv_kv_store_scan_result_get_type(), as: RkvKvStoreScanResult.self) { Self.read($0) }
         case .ping: outcome = try readStruct(rkv_kv_store_ping_result_get_type(), as: RkvKvStorePingResult.self) { Self.read($0) }
         case .status: outcome = try readStruct(rkv_kv_store_status_result_get_type(), as: RkvKvStoreStatusResult.self) { Self.read($0) }
+        case .registerSession:
+            outcome = try readStruct(rkv_kv_store_register_session_result_get_type(), as: RkvKvStoreRegisterSessionResult.self) { Self.read($0) }
         }
         guard let outcome else { throw .unexpectedReply("\(method.rawValue) reply carries neither a result nor an error") }
         return outcome

@@ -184,3 +184,18 @@ extension RkvKvStoreStatusResult: ThriftResult {
             clusterID: s.pointee.__isset_cluster_id != 0 && s.pointee.cluster_id != 0 ? UInt64(bitPattern: Int64(s.pointee.cluster_id)) : nil))
     }
 }
+
+extension RkvKvStoreRegisterSessionResult: ThriftResult {
+    var errorIfSet: UnsafeMutablePointer<RkvKvError>? { __isset_error != 0 ? error : nil }
+    mutating func setError(_ error: UnsafeMutablePointer<RkvKvError>) { self.error = error; __isset_error = 1 }
+    mutating func fill(with response: ClientResponse) {
+        guard case .registerSession(let registered) = response else { mismatch(response) }
+        success!.pointee.client_id = gint64(registered.clientID)
+        success!.pointee.index = gint64(registered.index)
+        __isset_success = 1
+    }
+    var response: ClientResponse? {
+        guard __isset_success != 0, let s = success else { return nil }
+        return .registerSession(RegisterSessionResponse(clientID: Int64(s.pointee.client_id), index: Int64(s.pointee.index)))
+    }
+}

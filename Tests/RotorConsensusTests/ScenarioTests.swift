@@ -69,6 +69,7 @@ import Testing
     @Test func aDeposedLeaderCannotCommit() {
         let sim = cluster()
         #expect(sim.perform(.put("a", "1")) == .ok(.write))
+        #expect(sim.perform(.put("b", "1"), client: 1) == .ok(.write), "client 1 registers its session before the fault")
         let committedBefore = sim.core(0)!.commitIndex
         sim.isolate([0])
         // Replica 0 still believes it leads term 0 and takes the write, but no majority acknowledges it.
@@ -85,6 +86,7 @@ import Testing
     @Test func aFollowersDivergentUncommittedSuffixIsReplaced() {
         let sim = cluster()
         #expect(sim.perform(.put("a", "1")) == .ok(.write))
+        #expect(sim.perform(.put("b", "1"), client: 1) == .ok(.write), "client 1 registers its session before the fault")
         sim.isolate([0])
         for i in 0..<3 { _ = sim.perform(.put("stale\(i)", "x"), client: 1, via: 0, retries: false) }
         let divergent = sim.core(0)!.logEntries.filter { $0.term == 0 && $0.index > sim.core(0)!.commitIndex }
@@ -110,7 +112,7 @@ import Testing
         #expect(sim.perform(.compareAndSet("lock", expected: nil, new: "you")) == .ok(.compareAndSet(succeeded: false)))
         #expect(sim.run(until: { $0.converged }, timeout: VirtualTime.seconds(2)))
         let applied = sim.core(0)!.logEntries.filter { !$0.isNoOp }.count
-        #expect(applied == 3)  // both copies of the retried CAS are in the log; the state machine applied it once
+        #expect(applied == 4)  // the session's registration, and both copies of the retried CAS; the state machine applied it once
         #expect(sim.machine(0).get(Bytes(utf8: "lock")) == Bytes(utf8: "me"))
         #expect(sim.violations.isEmpty)
     }

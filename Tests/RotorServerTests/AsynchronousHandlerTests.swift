@@ -26,6 +26,8 @@ final class HeldWritesService: RequestHandler {
                 return held.count
             }
             arrivals.yield(count)
+        case .registerSession:
+            reply(.success(.registerSession(RegisterSessionResponse(clientID: 1, index: 1))))
         default:
             reply(.success(.ping))
         }

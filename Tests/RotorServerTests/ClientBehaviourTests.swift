@@ -26,7 +26,7 @@ struct RedirectingService: RequestHandler {
             try await withServer(service: RedirectingService(leader: leader.endpoint)) { follower in
                 let client = RotorKVClient(configuration: ClientConfiguration(endpoints: [follower.endpoint]), group: follower.group)
                 let put = try await client.put(Bytes(utf8: "k"), Bytes(utf8: "v"))
-                #expect(put.index == 1)
+                #expect(put.index == 2, "index 1 registered the client's session")
                 await client.shutdown()
                 let stored = try await withClient(leader) { direct in try await direct.get(Bytes(utf8: "k")).value }
                 #expect(stored == Bytes(utf8: "v"))
@@ -52,8 +52,13 @@ struct RedirectingService: RequestHandler {
         await first.stop()
         let second = try await TestServer.start(port: port)
         // Same address, new process state: the client notices the dead connection and dials again.
-        let put = try await client.put(Bytes(utf8: "after"), Bytes(utf8: "2"))
-        #expect(put.index == 1)
+        // The in-memory replica forgot the session: that write is refused, not applied, and the
+        // client registers a new session for the next one.
+        let refused = await errorCode { () async throws(KVError) in _ = try await client.put(Bytes(utf8: "after"), Bytes(utf8: "2")) }
+        #expect(refused == .sessionExpired)
+        #expect(try await client.get(Bytes(utf8: "after")).value == nil)
+        let put = try await client.put(Bytes(utf8: "after"), Bytes(utf8: "3"))
+        #expect(put.index == 3, "the refused write consumed index 1 unapplied; index 2 registered the new session")
         await client.shutdown()
         await second.stop()
     }

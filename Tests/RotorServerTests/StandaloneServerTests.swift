@@ -65,9 +65,9 @@ import Testing
                 try await client.ping()
                 let status = try await client.status()
                 #expect(status.role == .standalone)
-                #expect(status.lastIndex == 1)
-                #expect(status.commitIndex == 1)
-                #expect(status.appliedIndex == 1)
+                #expect(status.lastIndex == 2, "the session's registration, then the put")
+                #expect(status.commitIndex == 2)
+                #expect(status.appliedIndex == 2)
                 #expect(status.keyCount == 1)
                 #expect(status.replicaCount == 1)
             }
@@ -85,8 +85,11 @@ import Testing
                 #expect(empty.stateDigest == mirror.digest())
                 #expect(empty.snapshotIndex == 0 && empty.logStartIndex == 1)
                 var digests: Set<UInt64?> = [empty.stateDigest]
+                let registered = try await client.registerSession()
+                mirror.registerSession(index: registered.index)
+                digests.insert(try await client.status().stateDigest)
                 for (request, (key, value)) in [("a", "1"), ("b", "2"), ("a", "3")].enumerated() {
-                    let session = ClientSession(clientID: 42, requestID: Int64(request + 1))
+                    let session = ClientSession(clientID: registered.clientID, requestID: Int64(request + 1))
                     let put = PutRequest(key: Bytes(utf8: key), value: Bytes(utf8: value),
                                          options: WriteOptions(clientID: session.clientID, requestID: session.requestID))
                     guard case .put(let response) = try await client.call(.put(put)) else { Issue.record("not a put reply"); return }
@@ -97,7 +100,7 @@ import Testing
                     #expect(status.snapshotIndex == 0 && status.logStartIndex == status.lastIndex + 1)
                     digests.insert(status.stateDigest)
                 }
-                #expect(digests.count == 4, "every write changed the digest")
+                #expect(digests.count == 5, "the registration and every write changed the digest")
                 #expect(try await client.status().stateDigest == mirror.digest(), "no write, same digest")
             }
         }
@@ -124,15 +127,25 @@ import Testing
         try await withServer { server in
             try await withClient(server) { client in
                 let key = Bytes(utf8: "x")
-                let first = ClientRequest.put(PutRequest(key: key, value: Bytes(utf8: "1"), options: WriteOptions(clientID: 42, requestID: 7)))
+                let session = try await client.registerSession().clientID
+                let first = ClientRequest.put(PutRequest(key: key, value: Bytes(utf8: "1"), options: WriteOptions(clientID: session, requestID: 7)))
                 let original = try await client.call(first)
                 _ = try await client.put(key, Bytes(utf8: "2"))
                 // The retry answers with the original outcome and index, and does not overwrite "2".
                 #expect(try await client.call(first) == original)
                 #expect(try await client.get(key).value == Bytes(utf8: "2"))
                 // Reusing the id for another command is refused rather than answered with the wrong result.
-                let reuse = ClientRequest.delete(DeleteRequest(key: key, options: WriteOptions(clientID: 42, requestID: 7)))
+                let reuse = ClientRequest.delete(DeleteRequest(key: key, options: WriteOptions(clientID: session, requestID: 7)))
                 #expect(await errorCode { () async throws(KVError) in try await client.call(reuse) } == .invalidArgument)
+                // The same kind with another value too (the old code answered it with the cached success).
+                let sameKind = ClientRequest.put(PutRequest(key: key, value: Bytes(utf8: "9"), options: WriteOptions(clientID: session, requestID: 7)))
+                #expect(await errorCode { () async throws(KVError) in try await client.call(sameKind) } == .invalidArgument)
+                #expect(try await client.get(key).value == Bytes(utf8: "2"))
+                // A client id that was never registered: SESSION_EXPIRED, not applied.
+                let stranger = ClientRequest.put(PutRequest(key: key, value: Bytes(utf8: "3"), options: WriteOptions(clientID: session + 1000, requestID: 1)))
+                #expect(await errorCode { () async throws(KVError) in try await client.call(stranger) } == .sessionExpired)
+                let negative = ClientRequest.put(PutRequest(key: key, value: Bytes(utf8: "3"), options: WriteOptions(clientID: -5, requestID: 1)))
+                #expect(await errorCode { () async throws(KVError) in try await client.call(negative) } == .invalidArgument)
                 #expect(try await client.get(key).value == Bytes(utf8: "2"))
             }
         }

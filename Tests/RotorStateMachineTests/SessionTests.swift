@@ -10,6 +10,11 @@ struct Driver {
         machine = KvStateMachine(sessionLimits: limits)
     }
 
+    /// Registers a session at the next index; returns its client id.
+    mutating func register() -> Int64 {
+        machine.registerSession(index: machine.appliedIndex + 1)
+    }
+
     @discardableResult
     mutating func apply(_ command: KvCommand, client: Int64? = nil, request: Int64 = 0) -> KvApplyOutcome {
         let session = client.map { ClientSession(clientID: $0, requestID: request) }
@@ -19,111 +24,92 @@ struct Driver {
 
 @Suite("Client sessions")
 struct SessionTests {
+    @Test("a session's client id is the log index of its registration")
+    func registrationIndex() {
+        var driver = Driver()
+        driver.apply(.put(key: b("k"), value: b("v")))
+        #expect(driver.register() == 2)
+        #expect(driver.machine.apply(index: 3, entry: LogPayload.registerSessionEncoding) == .registered(clientID: 3))
+        #expect(driver.machine.sessionCount == 2)
+    }
+
     @Test("a retried put is answered from the cache and not applied again")
     func duplicatePutNotReapplied() {
         var driver = Driver()
-        #expect(driver.apply(.put(key: b("k"), value: b("v1")), client: 1, request: 1) == .applied(.put))
-        #expect(driver.apply(.put(key: b("k"), value: b("v2")), client: 1, request: 2) == .applied(.put))
-        #expect(driver.apply(.put(key: b("k"), value: b("v1")), client: 1, request: 1) == .duplicate(.put, originalIndex: 1))
+        let client = driver.register()
+        #expect(driver.apply(.put(key: b("k"), value: b("v1")), client: client, request: 1) == .applied(.put))
+        #expect(driver.apply(.put(key: b("k"), value: b("v2")), client: client, request: 2) == .applied(.put))
+        #expect(driver.apply(.put(key: b("k"), value: b("v1")), client: client, request: 1) == .duplicate(.put, originalIndex: 2))
         #expect(driver.machine.get(b("k")) == b("v2"))
-        #expect(driver.machine.appliedIndex == 3, "a duplicate still consumes its index")
+        #expect(driver.machine.appliedIndex == 4, "a duplicate still consumes its index")
+    }
+
+    @Test("a request id reused for another key, value or kind is refused and not applied",
+          arguments: [KvCommand.put(key: b("other"), value: b("v")), .put(key: b("k"), value: b("w")),
+                      .delete(key: b("k")), .compareAndSet(key: b("k"), expected: nil, newValue: b("v"))])
+    func reusedRequestID(reuse: KvCommand) {
+        var driver = Driver()
+        let client = driver.register()
+        #expect(driver.apply(.put(key: b("k"), value: b("v")), client: client, request: 7) == .applied(.put))
+        let before = driver.machine.digest()
+        #expect(driver.machine.lookup(ClientSession(clientID: client, requestID: 7), command: reuse) == .reused)
+        #expect(driver.apply(reuse, client: client, request: 7) == .reusedRequestID)
+        #expect(driver.machine.get(b("k")) == b("v"))
+        #expect(driver.machine.get(b("other")) == nil)
+        #expect(driver.apply(.put(key: b("k"), value: b("v")), client: client, request: 7) == .duplicate(.put, originalIndex: 2),
+                "the true retry is still recognised")
+        #expect(driver.machine.digest() != before, "the applied index moved; nothing else did")
+    }
+
+    @Test("a write from a client that never registered expires and is not applied")
+    func unregisteredClient() {
+        var driver = Driver()
+        #expect(driver.apply(.put(key: b("k"), value: b("v")), client: 42, request: 1) == .sessionExpired)
+        #expect(driver.machine.get(b("k")) == nil)
+        #expect(driver.machine.sessionCount == 0, "an unknown client is not admitted")
+        #expect(driver.machine.lookup(ClientSession(clientID: 42, requestID: 1), command: .delete(key: b("k"))) == .expired)
     }
 
     @Test("a retried compare-and-set does not flip the value back")
     func duplicateCASDoesNotFlip() {
         var driver = Driver()
+        let first = driver.register()
         let claim = KvCommand.compareAndSet(key: b("lock"), expected: nil, newValue: b("A"))
-        #expect(driver.apply(claim, client: 7, request: 1) == .applied(.compareAndSet(succeeded: true, current: nil)))
+        #expect(driver.apply(claim, client: first, request: 1) == .applied(.compareAndSet(succeeded: true, current: nil)))
         let release = KvCommand.compareAndSet(key: b("lock"), expected: b("A"), newValue: b("B"))
-        #expect(driver.apply(release, client: 7, request: 2) == .applied(.compareAndSet(succeeded: true, current: nil)))
-        #expect(driver.apply(release, client: 7, request: 2) == .duplicate(.compareAndSet(succeeded: true, current: nil), originalIndex: 2))
-        #expect(driver.apply(claim, client: 7, request: 1) == .duplicate(.compareAndSet(succeeded: true, current: nil), originalIndex: 1))
+        #expect(driver.apply(release, client: first, request: 2) == .applied(.compareAndSet(succeeded: true, current: nil)))
+        #expect(driver.apply(claim, client: first, request: 1) == .duplicate(.compareAndSet(succeeded: true, current: nil), originalIndex: 2))
         #expect(driver.machine.get(b("lock")) == b("B"))
-        // The same CAS from another client is a different request: it applies, and fails.
-        #expect(driver.apply(claim, client: 8, request: 1) == .applied(.compareAndSet(succeeded: false, current: b("B"))))
-    }
-
-    @Test("a duplicate delete reports the original outcome")
-    func duplicateDeleteKeepsResult() {
-        var driver = Driver()
-        driver.apply(.put(key: b("k"), value: b("v")))
-        #expect(driver.apply(.delete(key: b("k")), client: 3, request: 10) == .applied(.delete(existed: true)))
-        #expect(driver.apply(.delete(key: b("k")), client: 3, request: 10) == .duplicate(.delete(existed: true), originalIndex: 2))
-        #expect(driver.apply(.delete(key: b("k")), client: 3, request: 11) == .applied(.delete(existed: false)))
-    }
-
-    @Test("out-of-order request ids each apply once")
-    func outOfOrderIDs() {
-        var driver = Driver()
-        for request: Int64 in [5, 3, 4, 9] {
-            #expect(driver.apply(.put(key: b("r\(request)"), value: []), client: 1, request: request) == .applied(.put))
-        }
-        for (request, index): (Int64, Int64) in [(3, 2), (4, 3), (5, 1), (9, 4)] {
-            #expect(driver.apply(.put(key: b("r\(request)"), value: []), client: 1, request: request)
-                == .duplicate(.put, originalIndex: index))
-        }
-        #expect(driver.apply(.put(key: b("r6"), value: []), client: 1, request: 6) == .applied(.put), "a gap below the highest id is new")
+        let second = driver.register()
+        #expect(driver.apply(claim, client: second, request: 1) == .applied(.compareAndSet(succeeded: false, current: b("B"))))
     }
 
     @Test("ids that left the window are stale and not applied")
     func staleIDs() {
         var driver = Driver(limits: ClientSessionTable.Limits(maxClients: 10, windowSize: 4))
+        let client = driver.register()
         for request: Int64 in 10 ... 15 {
-            driver.apply(.put(key: b("n"), value: b("\(request)")), client: 1, request: request)
+            driver.apply(.put(key: b("n"), value: b("\(request)")), client: client, request: request)
         }
-        // The window holds 12...15; 10 and 11 left it, and so did never-seen 9.
         for request: Int64 in [9, 10, 11] {
-            #expect(driver.apply(.put(key: b("n"), value: b("old")), client: 1, request: request) == .stale)
+            #expect(driver.apply(.put(key: b("n"), value: b("old")), client: client, request: request) == .stale)
         }
         #expect(driver.machine.get(b("n")) == b("15"))
-        #expect(driver.apply(.put(key: b("n"), value: b("x")), client: 1, request: 12) == .duplicate(.put, originalIndex: 3))
-        #expect(driver.machine.lookup(ClientSession(clientID: 1, requestID: 11)) == .stale)
-        #expect(driver.machine.lookup(ClientSession(clientID: 1, requestID: 13)) == .duplicate(.put, originalIndex: 4))
-        #expect(driver.machine.lookup(ClientSession(clientID: 1, requestID: 16)) == .new)
-        #expect(driver.machine.lookup(ClientSession(clientID: 2, requestID: 1)) == .new)
+        #expect(driver.apply(.put(key: b("n"), value: b("12")), client: client, request: 12) == .duplicate(.put, originalIndex: 4))
+        #expect(driver.machine.lookup(ClientSession(clientID: client, requestID: 16), command: .delete(key: b("n"))) == .new)
     }
 
-    @Test("the least recently used client is evicted, by log index")
+    @Test("a full table evicts the least recently used session by log index; its writes then expire")
     func clientEviction() {
-        var driver = Driver(limits: ClientSessionTable.Limits(maxClients: 3, windowSize: 8))
+        var driver = Driver(limits: ClientSessionTable.Limits(maxClients: 2, windowSize: 8))
         let put = KvCommand.put(key: b("k"), value: b("v"))
-        driver.apply(put, client: 100, request: 1)
-        driver.apply(put, client: 200, request: 1)
-        driver.apply(put, client: 300, request: 1)
-        driver.apply(put, client: 100, request: 1) // a duplicate still counts as use
-        driver.apply(put) // writes without a session touch no client
-        #expect(driver.machine.sessionCount == 3)
-        driver.apply(put, client: 400, request: 1) // evicts 200
-        #expect(driver.machine.sessionCount == 3)
-        #expect(driver.machine.lookup(ClientSession(clientID: 200, requestID: 1)) == .new, "200 was forgotten")
-        #expect(driver.apply(put, client: 100, request: 1) == .duplicate(.put, originalIndex: 1))
-        #expect(driver.apply(put, client: 300, request: 1) == .duplicate(.put, originalIndex: 3))
-        #expect(driver.apply(put, client: 400, request: 1) == .duplicate(.put, originalIndex: 6))
-        driver.apply(put, client: 500, request: 1) // now 100 is least recent
-        #expect(driver.machine.lookup(ClientSession(clientID: 100, requestID: 1)) == .new)
-        #expect(driver.machine.lookup(ClientSession(clientID: 300, requestID: 1)) == .duplicate(.put, originalIndex: 3))
-    }
-
-    @Test("thousands of clients stay within the bound and keep the most recent ones")
-    func evictionAtScale() {
-        var driver = Driver(limits: ClientSessionTable.Limits(maxClients: 100, windowSize: 2))
-        var random = SplitMix64(seed: 5)
-        var lastUse: [Int64: Int64] = [:]
-        var lastRequest: [Int64: Int64] = [:]
-        for _ in 0 ..< 5_000 {
-            let client = Int64.random(in: 0 ..< 300, using: &random)
-            let request = Int64.random(in: 0 ..< 1_000, using: &random)
-            driver.apply(.delete(key: b("x")), client: client, request: request)
-            lastUse[client] = driver.machine.appliedIndex
-            lastRequest[client] = request
-            #expect(driver.machine.sessionCount <= 100)
-        }
-        let mostRecent = Set(lastUse.sorted { $0.value > $1.value }.prefix(100).map(\.key))
-        for client in lastUse.keys {
-            // A remembered client knows its last request (as duplicate or stale); a forgotten one does not.
-            let known = driver.machine.lookup(ClientSession(clientID: client, requestID: lastRequest[client]!)) != .new
-            #expect(known == mostRecent.contains(client), "client \(client)")
-        }
+        let a = driver.register(), b2 = driver.register()
+        driver.apply(put, client: a, request: 1) // a is now more recent than b2
+        let c = driver.register() // evicts b2
+        #expect(driver.machine.sessionCount == 2)
+        #expect(driver.apply(put, client: b2, request: 1) == .sessionExpired)
+        #expect(driver.apply(put, client: a, request: 1) == .duplicate(.put, originalIndex: 3))
+        #expect(driver.apply(put, client: c, request: 1) == .applied(.put))
     }
 
     @Test("writes without a session always apply")
@@ -135,14 +121,11 @@ struct SessionTests {
         #expect(driver.machine.sessionCount == 0)
     }
 
-    @Test("the table alone: admit, record, lookup")
-    func tableDirectly() {
-        var table = ClientSessionTable(limits: ClientSessionTable.Limits(maxClients: 2, windowSize: 2))
-        let first = ClientSession(clientID: 1, requestID: 1)
-        #expect(table.admit(first, at: 1) == .new)
-        table.record(.delete(existed: false), for: first, at: 1)
-        #expect(table.admit(first, at: 2) == .duplicate(.delete(existed: false), originalIndex: 1))
-        #expect(table.clientCount == 1)
-        #expect(table.lookup(ClientSession(clientID: 1, requestID: 0)) == .new)
+    @Test("fingerprints are fixed and tell commands apart")
+    func fingerprints() {
+        let put = KvCommand.put(key: b("k"), value: b("v"))
+        #expect(put.fingerprint == KvCommand.put(key: b("k"), value: b("v")).fingerprint)
+        #expect(put.fingerprint != KvCommand.put(key: b("k"), value: b("w")).fingerprint)
+        #expect(put.fingerprint != KvCommand.compareAndSet(key: b("k"), expected: nil, newValue: b("v")).fingerprint)
     }
 }

@@ -5,11 +5,13 @@ import Testing
 /// A state with data, a skipped index and sessions, small enough to corrupt exhaustively.
 func sampleMachine() -> KvStateMachine {
     var driver = Driver(limits: ClientSessionTable.Limits(maxClients: 4, windowSize: 3))
-    driver.apply(.put(key: b("alpha"), value: b("1")), client: 10, request: 1)
-    driver.apply(.put(key: [0xFF, 0x00], value: []), client: 10, request: 2)
+    let first = driver.register(), second = driver.register()
+    driver.apply(.put(key: b("alpha"), value: b("1")), client: first, request: 1)
+    driver.apply(.put(key: [0xFF, 0x00], value: []), client: first, request: 2)
     driver.machine.skip(index: driver.machine.appliedIndex + 1)
-    driver.apply(.compareAndSet(key: b("alpha"), expected: b("0"), newValue: b("2")), client: 20, request: 5)
-    driver.apply(.delete(key: b("beta")), client: 30, request: -4)
+    driver.apply(.compareAndSet(key: b("alpha"), expected: b("0"), newValue: b("2")), client: second, request: 5)
+    let third = driver.register()
+    driver.apply(.delete(key: b("beta")), client: third, request: -4)
     driver.apply(.put(key: [], value: b("empty key")))
     return driver.machine
 }
@@ -27,8 +29,11 @@ struct SnapshotTests {
         #expect(restored.sessionLimits == ClientSessionTable.Limits(maxClients: 4, windowSize: 3))
         #expect(restored.get(b("alpha")) == b("1"))
         #expect(restored.scan(from: [], to: nil, limit: 10).entries == original.scan(from: [], to: nil, limit: 10).entries)
-        #expect(restored.lookup(ClientSession(clientID: 20, requestID: 5))
-            == .duplicate(.compareAndSet(succeeded: false, current: b("1")), originalIndex: 4))
+        let cas = KvCommand.compareAndSet(key: b("alpha"), expected: b("0"), newValue: b("2"))
+        #expect(restored.lookup(ClientSession(clientID: 2, requestID: 5), command: cas)
+            == .duplicate(.compareAndSet(succeeded: false, current: b("1")), originalIndex: 6))
+        #expect(restored.lookup(ClientSession(clientID: 2, requestID: 5), command: .delete(key: b("alpha"))) == .reused,
+                "the fingerprint survives the round trip")
         #expect(restored.snapshot() == original.snapshot())
     }
 
@@ -59,9 +64,10 @@ struct SnapshotTests {
 
     @Test("a larger state round-trips and compresses")
     func largerRoundTrip() throws {
-        var driver = Driver()
+        var driver = Driver(limits: ClientSessionTable.Limits(maxClients: 500, windowSize: 4))
+        let clients = (0 ..< 500).map { _ in driver.register() }
         for number in 0 ..< 20_000 {
-            driver.apply(.put(key: b("user:\(number)"), value: b("value-\(number % 97)")), client: Int64(number % 500), request: Int64(number))
+            driver.apply(.put(key: b("user:\(number)"), value: b("value-\(number % 97)")), client: clients[number % 500], request: Int64(number))
         }
         let snapshot = driver.machine.snapshot()
         #expect(snapshot.count < driver.machine.dataBytes / 2)
@@ -98,9 +104,9 @@ struct SnapshotTests {
         #expect(magicError.code == .internalError && magicError.message.contains("magic"))
 
         var version = snapshot
-        version[4] = 2
+        version[4] = 3
         let versionError = try #require(throws: KVError.self) { try KvStateMachine.restore(resealed(version)) }
-        #expect(versionError.message.contains("unsupported snapshot version 2"))
+        #expect(versionError.message.contains("unsupported snapshot version 3"))
 
         var forgedSize = snapshot
         for index in 8 ..< 16 { forgedSize[index] = 0x7F }
@@ -169,9 +175,10 @@ struct SnapshotTests {
         }
         #expect(orderError.message.contains("out of order"))
 
-        driver.apply(.put(key: b("c"), value: b("x")), client: 1, request: 1)
+        let client = driver.register()
+        driver.apply(.put(key: b("c"), value: b("x")), client: client, request: 1)
         var rewound = driver.machine.snapshotPayload()
-        rewound[0] = 2 // applied index 2, but client 1 last used index 3
+        rewound[0] = UInt8(client) // applied index back to the registration, but the client was last used after it
         let sessionError = try #require(throws: KVError.self) {
             try KvStateMachine.restore(KvStateMachine.snapshotContainer(wrapping: rewound))
         }
