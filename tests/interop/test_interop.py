@@ -60,10 +60,32 @@ def test_compare_and_set(client):
 
 
 def test_retried_write_applies_once(client):
-    options = WriteOptions(client_id=777, request_id=1)
+    session = client.registerSession()
+    assert session.client_id == session.index > 0
+    options = WriteOptions(client_id=session.client_id, request_id=1)
     first = client.compareAndSet(CompareAndSetRequest(key=b"py:once", expected=None, new_value=b"a", options=options))
     retry = client.compareAndSet(CompareAndSetRequest(key=b"py:once", expected=None, new_value=b"a", options=options))
     assert first.succeeded and retry.succeeded and retry.index == first.index
+
+
+def test_a_reused_request_id_is_refused_and_not_applied(client):
+    session = client.registerSession()
+    options = WriteOptions(client_id=session.client_id, request_id=1)
+    client.put(PutRequest(key=b"py:reuse", value=b"first", options=options))
+    with pytest.raises(KvError) as raised:
+        client.put(PutRequest(key=b"py:reuse", value=b"second", options=options))
+    assert raised.value.code == ErrorCode.INVALID_ARGUMENT and "reused" in raised.value.message
+    assert client.get(GetRequest(key=b"py:reuse")).value == b"first"
+
+
+def test_an_unregistered_session_expires_and_a_negative_one_is_invalid(client):
+    with pytest.raises(KvError) as raised:
+        client.put(PutRequest(key=b"py:nosession", value=b"x", options=WriteOptions(client_id=987654321, request_id=1)))
+    assert raised.value.code == ErrorCode.SESSION_EXPIRED
+    with pytest.raises(KvError) as raised:
+        client.put(PutRequest(key=b"py:nosession", value=b"x", options=WriteOptions(client_id=-5, request_id=1)))
+    assert raised.value.code == ErrorCode.INVALID_ARGUMENT
+    assert not client.get(GetRequest(key=b"py:nosession")).found
 
 
 def test_scan_with_continuation(client):
