@@ -27,11 +27,11 @@ check() {
 }
 kv() { "$bin/rotorkv" "$1" --server "127.0.0.1:$port" "${@:2}"; }
 
-check "put"                0 "OK index=1"        -- kv put greeting hello
+check "put"                0 "OK index=2"        -- kv put greeting hello  # index 1 registered the CLI's session
 check "get"                0 "hello"             -- kv get greeting
 check "get missing"        1 "(not found)"       -- kv get nothere
 check "get --json"         1 '"found":false'     -- kv get nothere --json
-check "put from stdin"     0 "OK index=2"        -- bash -c "printf 'line1\nline2' | '$bin/rotorkv' put --server 127.0.0.1:$port note"
+check "put from stdin"     0 "OK index=4"        -- bash -c "printf 'line1\nline2' | '$bin/rotorkv' put --server 127.0.0.1:$port note"
 check "stdin value kept"   0 $'line1\nline2'     -- kv get note
 check "cas absent fails"   1 'current value is "hello"' -- kv cas greeting --absent x
 check "cas expected"       0 "OK index="         -- kv cas greeting --expected hello bye
